@@ -1,0 +1,29 @@
+"""Officina 4.0: a training platform for Industry 4.0 skills."""
+from flask import Flask
+
+from lms import config, http, i18n
+from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config=None):
+    """Build the application. `test_config` replaces instance/config.py and the LMS_* environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    config.load(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    bootstrap.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    limiter.init_app(app)
+
+    from lms import api, auth, courses, main, orgs, profiles, quizzes
+
+    for feature in (main, auth, orgs, courses, quizzes, profiles, api):
+        feature.init_app(app)
+
+    http.init_app(app)
+    i18n.init_app(app)
+    return app

@@ -1,0 +1,17 @@
+"""Accounts, roles, sign-in, invitations, password reset and API tokens."""
+from flask_babel import lazy_gettext as _l
+
+from lms.extensions import login_manager
+
+
+def init_app(app):
+    from lms.auth import admin_views, cli, models, views  # noqa: F401  (models: register tables)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(views.load_user)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin_views.bp)
+    app.cli.add_command(cli.users)

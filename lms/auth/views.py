@@ -1,0 +1,184 @@
+"""Sign-in, sign-out, password reset, invitations and personal settings."""
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from lms.auth import accounts
+from lms.auth.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    SettingsForm,
+)
+from lms.auth.models import User
+from lms.auth.passwords import verify_password
+from lms.auth.redirects import safe_next
+from lms.dbtypes import utcnow
+from lms.extensions import db, limiter
+from lms.notify import mail
+
+bp = Blueprint("auth", __name__)
+
+
+def load_user(user_id: str):
+    """Flask-Login loader: the cookie holds "<id>:<session_key>"; a rotated key ends the session."""
+    ident, _sep, key = (user_id or "").partition(":")
+    if not ident.isdigit() or not key:
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.is_active or user.session_key != key:
+        return None
+    return user
+
+
+def _login_rate_key():
+    # Counted per submitted address as well as per client, so one account cannot be guessed from many IPs.
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_rate_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data, utcnow())
+        if user is None:
+            flash(_("Wrong e-mail address or password."), "danger")
+        else:
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(safe_next(form.next.data, url_for("main.home")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    current_user.end_all_sessions()
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = User.by_email(accounts.normalise_email(form.email.data))
+        except accounts.AccountError:
+            user = None
+        if user is not None and user.is_active:
+            hours = current_app.config["RESET_TOKEN_HOURS"]
+            token = accounts.issue_account_token(user, "reset", utcnow(), timedelta(hours=hours))
+            mail.queue(db.session, mail.build_message(
+                user.email, _("Reset your Officina 4.0 password"), "auth/email/reset_password",
+                user=user, link=mail.absolute_url("auth.reset_password", token=token), hours=hours,
+            ))
+            db.session.commit()
+        # The same answer whether or not the account exists.
+        flash(_("If an account exists for this address, we have sent it a link to choose a new password."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+def _set_password_from_link(token: str, purpose: str, template: str):
+    row = accounts.find_account_token(token, purpose, utcnow())
+    if row is None:
+        return render_template("auth/link_invalid.html", purpose=purpose), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.redeem_account_token(token, purpose, form.password.data, utcnow())
+        except accounts.AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            login_user(user)
+            db.session.commit()
+            flash(_("Your password is set. Welcome to Officina 4.0!"), "success")
+            return redirect(url_for("main.home"))
+    return render_template(template, form=form, user=row.user)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    return _set_password_from_link(token, "reset", "auth/reset_password.html")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    return _set_password_from_link(token, "invite", "auth/accept_invitation.html")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(obj=current_user, language=current_user.language or "")
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.language = form.language.data or None
+        current_user.timezone = form.timezone.data
+        db.session.commit()
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("auth.settings"))
+    return _settings_page(form=form)
+
+
+def _settings_page(**forms):
+    forms.setdefault("form", SettingsForm(obj=current_user, language=current_user.language or ""))
+    forms.setdefault("password_form", ChangePasswordForm())
+    forms.setdefault("token_form", ApiTokenForm())
+    return render_template("auth/settings.html", tokens=accounts.user_api_tokens(current_user), **forms)
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current.data):
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            try:
+                accounts.set_password(current_user, form.password.data)
+            except accounts.AccountError as exc:
+                form.password.errors.append(str(exc))
+            else:
+                login_user(current_user)  # this session carries the new key; every other one ends
+                db.session.commit()
+                flash(_("Your password is changed. Other devices have been signed out."), "success")
+                return redirect(url_for("auth.settings"))
+    return _settings_page(password_form=form), 400
+
+
+@bp.post("/settings/tokens")
+@login_required
+def create_token():
+    form = ApiTokenForm()
+    if not form.validate_on_submit():
+        return _settings_page(token_form=form), 400
+    token, clear = accounts.create_api_token(current_user, form.name.data)
+    db.session.commit()
+    return _settings_page(new_token=clear, new_token_name=token.name)
+
+
+@bp.post("/settings/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id):
+    try:
+        accounts.revoke_api_token(current_user, token_id, utcnow())
+    except accounts.AccountError:
+        abort(404)
+    db.session.commit()
+    flash(_("The token is revoked: programs using it can no longer sign in."), "success")
+    return redirect(url_for("auth.settings"))
+

@@ -1,0 +1,45 @@
+"""The `lms` console script: Flask's CLI over create_app(), with the project's commands."""
+import os
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+
+
+def _create_app():
+    from lms import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="lms",
+    create_app=_create_app,
+    add_default_commands=False,
+    help="Officina 4.0 administration. Every command has --help.",
+)
+main.add_command(shell_command)
+main.add_command(routes_command)
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)), show_default="$PORT or 5000")
+@click.option("--debug/--no-debug", default=False, help="Reload on code changes and show tracebacks.")
+@with_appcontext
+def run_command(host, port, debug):
+    """Serve the application for local use (the development server)."""
+    app = current_app._get_current_object()
+    click.echo(f"Officina 4.0 on http://{host}:{port}/  (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+@main.command("demo")
+@click.option("--learners", default=12, show_default=True, help="How many demo learners to add.")
+@with_appcontext
+def demo_command(learners):
+    """Add demo organisations and one account per role (once; a second run changes nothing)."""
+    from lms.demo import create_demo
+
+    for line in create_demo(learners=learners):
+        click.echo(line)

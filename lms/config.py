@@ -1,0 +1,108 @@
+"""Configuration: defaults here, then instance/config.py, then LMS_* environment variables.
+
+The environment wins so that an operator can change a deployment without editing files.
+"""
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "TIMEZONE": "Europe/Rome",
+    "LANGUAGES": ["it", "en"],
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Rome",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "SMTP_HOST": "",
+    "SMTP_PORT": 25,
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_TLS": False,
+    "MAIL_FROM": "Officina 4.0 <no-reply@officina.example>",
+    "REMINDER_OFFSETS": "24h,2h",
+    "SCHEDULER_INTERVAL": 30,
+    "REDIS_URL": "",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "BOOTSTRAP_SERVE_LOCAL": True,
+    "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead: a form left open over lunch still posts
+    "RESET_TOKEN_HOURS": 2,
+    "INVITE_TOKEN_DAYS": 14,
+    "LOGIN_RATE_LIMIT": "10 per minute;60 per hour",
+    "CSV_MAX_BYTES": 1024 * 1024,
+    "CSV_MAX_ROWS": 5000,
+    "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+    "COURSES_DIR": None,  # default: <project>/courses
+    "LABS_DIR": None,  # default: <project>/labs
+}
+
+# LMS_<NAME> environment variables and how to read them.
+_ENV = {
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "BASE_URL": ("BASE_URL", str),
+    "TIMEZONE": ("TIMEZONE", str),
+    "SMTP_HOST": ("SMTP_HOST", str),
+    "SMTP_PORT": ("SMTP_PORT", int),
+    "SMTP_USER": ("SMTP_USER", str),
+    "SMTP_PASSWORD": ("SMTP_PASSWORD", str),
+    "SMTP_TLS": ("SMTP_TLS", lambda v: v.strip().lower() in {"1", "true", "yes", "on"}),
+    "MAIL_FROM": ("MAIL_FROM", str),
+    "REMINDER_OFFSETS": ("REMINDER_OFFSETS", str),
+    "SCHEDULER_INTERVAL": ("SCHEDULER_INTERVAL", int),
+    "REDIS_URL": ("REDIS_URL", str),
+    "COURSES_DIR": ("COURSES_DIR", str),
+    "LABS_DIR": ("LABS_DIR", str),
+}
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def load(app, test_config=None):
+    """Fill app.config; `test_config` (a dict) replaces files and environment entirely."""
+    app.config.update(DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for name, (key, convert) in _ENV.items():
+            value = os.environ.get(f"LMS_{name}")
+            if value:
+                app.config[key] = convert(value)
+    else:
+        app.config.update(test_config)
+
+    instance = Path(app.instance_path)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'lms.sqlite3'}")
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    app.config["COURSES_DIR"] = app.config["COURSES_DIR"] or str(PROJECT_ROOT / "courses")
+    app.config["LABS_DIR"] = app.config["LABS_DIR"] or str(PROJECT_ROOT / "labs")
+    app.config.setdefault("OUTBOX_DIR", str(instance / "outbox"))
+    app.config.setdefault("UPLOAD_DIR", str(instance / "uploads"))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite writers wait for each other instead of failing at once with "database is locked".
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(instance)
+    app.config["SESSION_COOKIE_SECURE"] = app.config["BASE_URL"].startswith("https://")
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read instance/secret_key, creating it once with a random key (mode 600).
+
+    O_EXCL makes concurrent first starts of several workers agree on one key.
+    """
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    return path.read_text().strip()

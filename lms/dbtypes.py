@@ -1,0 +1,34 @@
+"""Column types shared by every feature's models."""
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC: the only kind of datetime the models store."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A datetime stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no offset, so without this a value would come back naive on SQLite and aware on
+    PostgreSQL, and comparisons would break on one of them.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store timezone-aware UTC datetimes only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -1,0 +1,40 @@
+"""Language and time-zone choice, and the template filters that show dates in the user's zone."""
+from flask import current_app, request, session
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+
+
+def select_locale():
+    """The user's saved language, else the one picked with the switch, else the browser's preference."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if session.get("language") in languages:
+        return session["language"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone():
+    if current_user and current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return current_app.config["TIMEZONE"]
+
+
+def init_app(app):
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+
+    from lms.nav import nav_context
+
+    app.context_processor(nav_context)
+
+    @app.context_processor
+    def language_context():
+        from flask_babel import get_locale, get_timezone
+
+        return {
+            "current_language": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+            "current_timezone": str(get_timezone()),
+            "config_view_functions": app.view_functions,
+        }

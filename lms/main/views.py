@@ -1,0 +1,26 @@
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from lms.auth.redirects import safe_next
+from lms.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    from lms.courses.catalogue import featured_courses
+
+    return render_template("main/home.html", courses=featured_courses(limit=6))
+
+
+@bp.post("/language")
+def set_language():
+    """The language switch: remembered on the account, or in the session for visitors."""
+    language = request.form.get("language", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["language"] = language
+        if current_user.is_authenticated:
+            current_user.language = language
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("main.home")))

@@ -1,0 +1,39 @@
+"""The navigation: each entry names the roles that see it; entries of features not yet present are skipped."""
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+# (endpoint, label, roles): None = everyone, "user" = any signed-in person.
+MAIN_NAV = [
+    ("courses.catalogue", _l("Courses"), None),
+    ("labs.index", _l("Labs"), None),
+    ("profiles.directory", _l("People"), None),
+    ("courses.my_learning", _l("My learning"), "user"),
+    ("courses.authoring_index", _l("Authoring"), ("trainer",)),
+    ("labs.coordination", _l("Lab sessions"), ("coordinator",)),
+    ("progress.staff", _l("My staff"), ("company_manager",)),
+    ("progress.cohorts", _l("Cohorts"), ("its_staff",)),
+]
+ADMIN_NAV = [
+    ("users_admin.index", _l("People")),
+    ("orgs.index", _l("Organisations")),
+    ("courses.admin_sync", _l("Content")),
+]
+
+
+def _visible(roles) -> bool:
+    if roles is None:
+        return True
+    if not current_user.is_authenticated:
+        return False
+    return roles == "user" or current_user.is_admin or current_user.has_role(*roles)
+
+
+def nav_context():
+    views = current_app.view_functions
+    main = [(e, label) for e, label, roles in MAIN_NAV if e in views and _visible(roles)]
+    admin = []
+    if current_user.is_authenticated and current_user.is_admin:
+        admin = [(e, label) for e, label in ADMIN_NAV if e in views]
+    active = request.endpoint or ""
+    return {"nav_main": main, "nav_admin": admin, "nav_active": active}

@@ -1,0 +1,79 @@
+"""Rules that put people into organisations and cohorts, and invite them."""
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from lms.auth import accounts
+from lms.auth.models import User
+from lms.extensions import db
+from lms.orgs.models import MEMBER_ROLES, Cohort, CohortMember, Membership, Organisation
+
+
+class MembershipError(ValueError):
+    """A rule refused the request; the message is safe to show."""
+
+
+def add_member(organisation: Organisation, user: User, role: str = "member") -> Membership:
+    """Make `user` a member (or manager) of `organisation`; an existing membership takes the new role."""
+    if role not in MEMBER_ROLES:
+        raise MembershipError(str(_l("Unknown membership role: %(role)s", role=role)))
+    membership = db.session.scalar(
+        select(Membership).where(Membership.organisation_id == organisation.id, Membership.user_id == user.id)
+    )
+    if membership is None:
+        membership = Membership(organisation=organisation, user=user, role=role)
+        db.session.add(membership)
+    else:
+        membership.role = role
+    db.session.flush()
+    return membership
+
+
+def add_to_cohort(cohort: Cohort, user: User) -> CohortMember:
+    existing = db.session.scalar(
+        select(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
+    )
+    if existing:
+        return existing
+    row = CohortMember(cohort=cohort, user=user)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def get_or_create_cohort(organisation: Organisation, name: str) -> Cohort:
+    name = name.strip()
+    if not organisation.is_its:
+        raise MembershipError(str(_l("Only an ITS foundation has cohorts.")))
+    cohort = db.session.scalar(select(Cohort).where(Cohort.organisation_id == organisation.id, Cohort.name == name))
+    if cohort is None:
+        cohort = Cohort(organisation=organisation, name=name)
+        db.session.add(cohort)
+        db.session.flush()
+    return cohort
+
+
+def invite_person(email, name, role, organisation, membership_role, now: datetime, lifetime: timedelta):
+    """Add a person to `organisation` with `role`; a new account gets an invitation token.
+
+    Returns (user, token): token is None when the person already had an account (they are simply added).
+    """
+    email = accounts.normalise_email(email)
+    user = User.by_email(email)
+    token = None
+    if user is None:
+        user = accounts.create_user(email, name, roles=[role])
+        token = accounts.issue_account_token(user, "invite", now, lifetime)
+    else:
+        user.add_role(role)
+    if organisation is not None:
+        add_member(organisation, user, membership_role)
+    return user, token
+
+
+def organisations_of(user: User, managed_only: bool = False) -> list[Organisation]:
+    query = select(Organisation).join(Membership).where(Membership.user_id == user.id).order_by(Organisation.name)
+    if managed_only:
+        query = query.where(Membership.role == "manager")
+    return list(db.session.scalars(query))

@@ -1,0 +1,182 @@
+"""Admin pages for organisations, their members and cohorts, and bulk enrolment."""
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from lms.auth.decorators import admin_required
+from lms.auth.invitations import send_invitation
+from lms.dbtypes import utcnow
+from lms.extensions import db
+from lms.orgs import enrolment, people
+from lms.orgs.forms import CohortForm, CsvCommitForm, CsvUploadForm, OrganisationForm
+from lms.orgs.models import KINDS, Cohort, Membership, Organisation
+
+bp = Blueprint("orgs", __name__, url_prefix="/admin/organisations")
+
+
+def get_organisation_or_404(org_id: int) -> Organisation:
+    return db.session.get(Organisation, org_id) or abort(404)
+
+
+@bp.get("/")
+@admin_required
+def index():
+    kind = request.args.get("kind", "")
+    query = select(Organisation, func.count(Membership.id)).outerjoin(Membership).group_by(Organisation.id)
+    if kind in KINDS:
+        query = query.where(Organisation.kind == kind)
+    rows = db.session.execute(query.order_by(Organisation.name)).all()
+    return render_template("orgs/index.html", rows=rows, kind=kind, kinds=KINDS)
+
+
+def _save(form, organisation):
+    clash = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == form.name.data.strip().lower()))
+    if clash is not None and clash is not organisation:
+        form.name.errors.append(_("Another organisation already has this name."))
+        return False
+    form.populate_obj(organisation)
+    organisation.name = organisation.name.strip()
+    db.session.add(organisation)
+    db.session.commit()
+    return True
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def create():
+    form = OrganisationForm()
+    organisation = Organisation()
+    if form.validate_on_submit() and _save(form, organisation):
+        flash(_("Organisation “%(name)s” created.", name=organisation.name), "success")
+        return redirect(url_for("orgs.detail", org_id=organisation.id))
+    return render_template("orgs/edit.html", form=form, organisation=None)
+
+
+@bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(org_id):
+    organisation = get_organisation_or_404(org_id)
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit() and _save(form, organisation):
+        flash(_("Saved."), "success")
+        return redirect(url_for("orgs.detail", org_id=organisation.id))
+    return render_template("orgs/edit.html", form=form, organisation=organisation)
+
+
+@bp.get("/<int:org_id>")
+@admin_required
+def detail(org_id):
+    organisation = get_organisation_or_404(org_id)
+    members = sorted(organisation.memberships, key=lambda m: m.user.name.lower())
+    return render_template("orgs/detail.html", organisation=organisation, members=members,
+                           organisation_kind_label=KINDS[organisation.kind],
+                           cohort_form=CohortForm(), upload_form=CsvUploadForm())
+
+
+@bp.post("/<int:org_id>/cohorts")
+@admin_required
+def add_cohort(org_id):
+    organisation = get_organisation_or_404(org_id)
+    form = CohortForm()
+    if not organisation.is_its:
+        flash(_("Only an ITS foundation has cohorts."), "danger")
+    elif form.validate_on_submit():
+        name = form.name.data.strip()
+        if any(c.name.lower() == name.lower() for c in organisation.cohorts):
+            flash(_("A cohort with this name already exists."), "danger")
+        else:
+            people.get_or_create_cohort(organisation, name)
+            db.session.commit()
+            flash(_("Cohort “%(name)s” created.", name=name), "success")
+    else:
+        flash(_("Give the cohort a name."), "danger")
+    return redirect(url_for("orgs.detail", org_id=org_id))
+
+
+@bp.post("/<int:org_id>/members/<int:membership_id>/role")
+@admin_required
+def set_member_role(org_id, membership_id):
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.organisation_id != org_id:
+        abort(404)
+    role = request.form.get("role", "")
+    try:
+        people.add_member(membership.organisation, membership.user, role)
+    except people.MembershipError as exc:
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is now %(role)s.", name=membership.user.name, role=_(role)), "success")
+    return redirect(url_for("orgs.detail", org_id=org_id))
+
+
+@bp.post("/<int:org_id>/members/<int:membership_id>/remove")
+@admin_required
+def remove_member(org_id, membership_id):
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.organisation_id != org_id:
+        abort(404)
+    name = membership.user.name
+    db.session.delete(membership)
+    db.session.commit()
+    flash(_("%(name)s is no longer a member.", name=name), "success")
+    return redirect(url_for("orgs.detail", org_id=org_id))
+
+
+@bp.get("/<int:org_id>/cohorts/<int:cohort_id>")
+@admin_required
+def cohort(org_id, cohort_id):
+    row = db.session.get(Cohort, cohort_id)
+    if row is None or row.organisation_id != org_id:
+        abort(404)
+    return render_template("orgs/cohort.html", cohort=row, organisation=row.organisation)
+
+
+@bp.post("/<int:org_id>/enrol/preview")
+@admin_required
+def enrol_preview(org_id):
+    organisation = get_organisation_or_404(org_id)
+    form = CsvUploadForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a CSV file to upload."), "danger")
+        return redirect(url_for("orgs.detail", org_id=org_id))
+    try:
+        text = enrolment.decode_csv(form.file.data.read(current_app.config["CSV_MAX_BYTES"] + 1),
+                                    current_app.config["CSV_MAX_BYTES"])
+    except ValueError as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for("orgs.detail", org_id=org_id))
+    return _preview(organisation, text)
+
+
+def _preview(organisation, text):
+    plan = enrolment.plan_enrolment(text, organisation, current_app.config["CSV_MAX_ROWS"])
+    return render_template("orgs/enrol_preview.html", organisation=organisation, plan=plan,
+                           form=CsvCommitForm(csv_text=text)), (200 if plan.ok else 422)
+
+
+@bp.post("/<int:org_id>/enrol/commit")
+@admin_required
+def enrol_commit(org_id):
+    organisation = get_organisation_or_404(org_id)
+    form = CsvCommitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    text = form.csv_text.data
+    if len(text.encode()) > current_app.config["CSV_MAX_BYTES"]:
+        abort(413)
+    plan = enrolment.plan_enrolment(text, organisation, current_app.config["CSV_MAX_ROWS"])
+    if not plan.ok:  # the data changed since the preview (e.g. someone registered meanwhile)
+        return _preview(organisation, text)
+    lifetime = timedelta(days=current_app.config["INVITE_TOKEN_DAYS"])
+    invited = enrolment.apply_plan(plan, organisation, utcnow(), lifetime)
+    for user, token in invited:
+        if token:
+            send_invitation(user, token, organisation)
+    db.session.commit()
+    new = sum(1 for _u, token in invited if token)
+    flash(_("Imported %(n)d people: %(new)d invited by e-mail, %(old)d existing accounts added.",
+            n=len(invited), new=new, old=len(invited) - new), "success")
+    return redirect(url_for("orgs.detail", org_id=org_id))

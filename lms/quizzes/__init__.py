@@ -1,0 +1,5 @@
+"""Quizzes: GIFT import/export, questions, attempts and grading."""
+
+
+def init_app(app):
+    pass

@@ -1,0 +1,27 @@
+// Officina 4.0 behaviour that inline scripts would otherwise do (the CSP forbids inline script).
+(function () {
+  "use strict";
+  // Progress bars: widths come from data-width, because inline styles are refused by the CSP.
+  document.querySelectorAll("[data-width]").forEach(function (el) {
+    var value = Math.max(0, Math.min(100, parseFloat(el.getAttribute("data-width")) || 0));
+    el.style.width = value + "%";
+  });
+  // Forms that ask for a confirmation first.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
+  // Auto-submit selects (filters) for people who use a mouse; the form still has a submit button.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+  // Copy buttons.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var target = document.getElementById(button.getAttribute("data-copy"));
+      if (target && navigator.clipboard) { navigator.clipboard.writeText(target.value || target.textContent); }
+      button.textContent = button.getAttribute("data-copied") || "Copied";
+    });
+  });
+})();

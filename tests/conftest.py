@@ -1,0 +1,133 @@
+"""Fixtures: app, client, runner, a login helper, factories, and db_url over SQLite and PostgreSQL."""
+import os
+import uuid
+
+import pytest
+
+from lms import create_app
+from lms.extensions import db as _db
+
+PASSWORD = "correct-horse-battery"
+SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared")
+PG_ADMIN_URL = os.environ.get("LMS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def base_config(tmp_path, **extra):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "OUTBOX_DIR": str(tmp_path / "outbox"),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "BASE_URL": "http://localhost",
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture
+def app_factory(tmp_path):
+    """Build an app with extra config; its schema is created from the models."""
+    made = []
+
+    def make(**extra):
+        app = create_app(base_config(tmp_path, **extra))
+        with app.app_context():
+            _db.create_all()
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    app = app_factory()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_user(app):
+    from lms.auth import accounts
+
+    def make(email="learner@example.com", name="Lea Learner", roles=("learner",), password=PASSWORD):
+        user = accounts.create_user(email, name, roles=roles, password=password)
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do(email="learner@example.com", password=PASSWORD, follow=False):
+        return client.post("/login", data={"email": email, "password": password}, follow_redirects=follow)
+
+    return do
+
+
+def outbox(app):
+    """The .eml files written so far, parsed, oldest first."""
+    import email
+    from email import policy
+    from pathlib import Path
+
+    folder = Path(app.config["OUTBOX_DIR"])
+    files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
+    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
+
+
+# PostgreSQL: one fresh database per test run, dropped at the end ------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    psycopg = pytest.importorskip("psycopg")
+    name = f"lms_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL is not reachable: {exc}")
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A database URL for tests that must hold on SQLite and on PostgreSQL (transactions, locking)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def db_app(app_factory, db_url):
+    """An app on `db_url` with an empty schema made from the models."""
+    app = app_factory(SQLALCHEMY_DATABASE_URI=db_url)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
