@@ -2,4 +2,7 @@
 
 
 def init_app(app):
-    from lms.courses import models  # noqa: F401  (register tables)
+    from lms.courses import cli, models, views  # noqa: F401  (models: register tables)
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.content)
