@@ -1,7 +1,7 @@
 """Officina 4.0: a training platform for Industry 4.0 skills."""
 from flask import Flask
 
-from lms import config, http, i18n, render
+from lms import cli, config, http, i18n, render
 from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 
@@ -25,6 +25,7 @@ def create_app(test_config=None):
         feature.init_app(app)
 
     http.init_app(app)
+    cli.init_app(app)
     i18n.init_app(app)
     render.init_app(app)
     return app

@@ -1,4 +1,4 @@
-"""The `lms` console script: Flask's CLI over create_app(), with the project's commands."""
+"""The `lms` console script: Flask's CLI over create_app(). Commands live with their features."""
 import os
 
 import click
@@ -22,7 +22,7 @@ main.add_command(shell_command)
 main.add_command(routes_command)
 
 
-@main.command("run")
+@click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)), show_default="$PORT or 5000")
 @click.option("--debug/--no-debug", default=False, help="Reload on code changes and show tracebacks.")
@@ -34,7 +34,7 @@ def run_command(host, port, debug):
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 
 
-@main.command("demo")
+@click.command("demo")
 @click.option("--learners", default=12, show_default=True, help="How many demo learners to add.")
 @with_appcontext
 def demo_command(learners):
@@ -43,3 +43,8 @@ def demo_command(learners):
 
     for line in create_demo(learners=learners):
         click.echo(line)
+
+
+def init_app(app):
+    app.cli.add_command(run_command)
+    app.cli.add_command(demo_command)

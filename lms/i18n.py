@@ -1,5 +1,5 @@
 """Language and time-zone choice, and the template filters that show dates in the user's zone."""
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
@@ -7,6 +7,8 @@ from flask_login import current_user
 def select_locale():
     """The user's saved language, else the one picked with the switch, else the browser's preference."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and jobs: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     if session.get("language") in languages:
@@ -15,7 +17,7 @@ def select_locale():
 
 
 def select_timezone():
-    if current_user and current_user.is_authenticated and current_user.timezone:
+    if has_request_context() and current_user and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return current_app.config["TIMEZONE"]
 

@@ -3,6 +3,7 @@ import os
 import uuid
 
 import pytest
+from flask import g
 
 from lms import create_app
 from lms.extensions import db as _db
@@ -34,6 +35,9 @@ def app_factory(tmp_path):
 
     def make(**extra):
         app = create_app(base_config(tmp_path, **extra))
+        # Tests keep an app context pushed, which the test client then reuses for its requests; forget the
+        # user Flask-Login cached in `g` so each request loads its own, as it does in production.
+        app.before_request(lambda: g.pop("_login_user", None) and None)
         with app.app_context():
             _db.create_all()
         made.append(app)

@@ -153,7 +153,7 @@ def change_password():
             except accounts.AccountError as exc:
                 form.password.errors.append(str(exc))
             else:
-                login_user(current_user)  # this session carries the new key; every other one ends
+                login_user(current_user._get_current_object())  # this session carries the new key; every other one ends
                 db.session.commit()
                 flash(_("Your password is changed. Other devices have been signed out."), "success")
                 return redirect(url_for("auth.settings"))

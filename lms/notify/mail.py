@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import current_app, has_request_context, render_template, url_for
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 _QUEUE_KEY = "lms_mail_queue"
 
@@ -59,6 +59,10 @@ def send_message(msg: EmailMessage, config=None):
 
 def queue(session: Session, msg: EmailMessage):
     """Send `msg` when `session` commits; drop it if the session rolls back."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before the next commit is seen and drops the message
     session.info.setdefault(_QUEUE_KEY, []).append((msg, current_app._get_current_object()))
 
 
@@ -73,6 +77,7 @@ def _flush_queue(session):
             app.logger.exception("Could not send mail %s to %s", msg["Message-ID"], msg["To"])
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_queue(session):
-    session.info.pop(_QUEUE_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_queue(session, previous_transaction):
+    if not previous_transaction.nested:  # a savepoint rolling back leaves the outer transaction's mail
+        session.info.pop(_QUEUE_KEY, None)

@@ -1,0 +1,236 @@
+"""Quiz questions: the data model shared by the GIFT parser, the grader and the app.
+
+Pure Python (no Flask, no SQLAlchemy). A :class:`Question` round-trips through JSON with
+:meth:`Question.to_dict` / :meth:`Question.from_dict`, so the app can keep one in a JSON column.
+The per-type behaviour (validation, grading, the learner's view) lives in ``qtypes.py``;
+this module re-exports it.
+
+Conventions, all Moodle's:
+
+- ``fraction``: 1.0 is 100 %, -0.5 is -50 %. A learner's grade is always clamped to [0, 1].
+- Text formats: "moodle" (the default), "html", "plain", "markdown". Every text travels with its
+  format (``text_format``, ``feedback_format``...) and the app renders it through its sanitiser.
+  Multiple-choice answers and matching stems have their own format; short-answer and numerical
+  answers and the right side of matching pairs are plain strings.
+- Missing word: when the answer block sits inside the sentence ("Grant is {~buried =entombed} in
+  Grant's tomb."), ``text`` is Moodle's question text with a blank, "Grant is _____ in Grant's
+  tomb.", and ``blank`` is the offset of that ``_____`` in ``text`` (None for ordinary questions,
+  whose answers follow the text). ``text_before``/``text_after`` give the two halves.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from lms.quizzes.qtypes import (  # noqa: F401  (re-exported API)
+    FULL_MARK,
+    NOT_A_NUMBER,
+    QUESTION_TYPES,
+    Grade,
+    InvalidResponse,
+    QuestionType,
+    clamp,
+    match_choices,
+    match_stems,
+    parse_number,
+    wildcard_match,
+)
+
+FORMATS = ("moodle", "html", "plain", "markdown")
+QTYPES = tuple(QUESTION_TYPES)
+BLANK = "_____"
+SCHEMA = 1  # version of the to_dict() shape, stored with it
+
+# The keys of Answer.to_dict(), per qtype: only what the type uses.
+_ANSWER_KEYS: dict[str, tuple[str, ...]] = {
+    "multichoice": ("text", "text_format", "fraction", "feedback", "feedback_format"),
+    "shortanswer": ("text", "fraction", "feedback", "feedback_format"),
+    "numerical": ("value", "tolerance", "fraction", "feedback", "feedback_format"),
+    "match": ("text", "text_format", "match_text"),
+}
+_COMMON_KEYS = ("qtype", "name", "text", "text_format", "blank", "general_feedback",
+                "general_feedback_format", "category", "idnumber", "tags", "line")
+_TYPE_KEYS: dict[str, tuple[str, ...]] = {
+    "multichoice": ("single",),
+    "truefalse": ("correct", "feedback_true", "feedback_true_format", "feedback_false",
+                  "feedback_false_format"),
+}
+
+
+@dataclass
+class Answer:
+    """One answer of a question; which fields matter depends on the qtype.
+
+    - multichoice: ``text`` (in ``text_format``), ``fraction``, ``feedback``.
+    - shortanswer: ``text`` is an accepted answer (plain; ``*`` is a wildcard), ``fraction``, ``feedback``.
+    - numerical: ``value`` ± ``tolerance`` (a range min..max becomes its midpoint ± half-width);
+      ``value=None`` is Moodle's ``*``, any other number (``~#feedback`` in GIFT).
+    - match: ``text`` is the question side (in ``text_format``; empty for an extra wrong choice),
+      ``match_text`` the answer side (plain); see :attr:`pair`.
+    """
+
+    text: str = ""
+    fraction: float = 0.0
+    feedback: str = ""
+    text_format: str = "moodle"
+    feedback_format: str = "moodle"
+    value: float | None = None
+    tolerance: float = 0.0
+    match_text: str = ""
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        """A matching pair as (question side, answer side)."""
+        return self.text, self.match_text
+
+    def to_dict(self, qtype: str) -> dict[str, Any]:
+        """The fields ``qtype`` uses, JSON-friendly."""
+        return {key: getattr(self, key) for key in _ANSWER_KEYS.get(qtype, ())}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
+        """Inverse of :meth:`to_dict`; missing keys take their defaults, unknown keys are ignored."""
+        answer = cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+        answer.fraction = float(answer.fraction)
+        answer.tolerance = float(answer.tolerance)
+        answer.value = None if answer.value is None else float(answer.value)
+        return answer
+
+
+@dataclass
+class Question:
+    """A question as Moodle imports it from GIFT.
+
+    ``qtype`` is one of :data:`QTYPES`. ``name`` is the ``::name::`` (or Moodle's default, the
+    start of the text). ``category`` is the path of the last ``$CATEGORY:`` above the question
+    (None: the quiz's default category). ``line`` is where the question starts in its file; it is
+    informative only and is ignored when questions are compared. ``idnumber`` and ``tags`` come
+    from ``// [id:...] [tag:...]`` comments, as in Moodle 3.6+.
+
+    Type-specific fields: ``single`` (multichoice: one right answer, radio buttons, vs several,
+    checkboxes; GIFT makes it single when the block has an ``=``); ``correct``, ``feedback_true``
+    and ``feedback_false`` (truefalse: the right answer, and the feedback for a learner who answered
+    true / false). ``answers`` for multichoice, shortanswer, numerical and match (see :class:`Answer`).
+    """
+
+    qtype: str
+    name: str = ""
+    text: str = ""
+    text_format: str = "moodle"
+    general_feedback: str = ""
+    general_feedback_format: str = "moodle"
+    answers: list[Answer] = field(default_factory=list)
+    category: str | None = None
+    line: int = field(default=0, compare=False)
+    blank: int | None = None
+    single: bool = True
+    correct: bool = True
+    feedback_true: str = ""
+    feedback_true_format: str = "moodle"
+    feedback_false: str = ""
+    feedback_false_format: str = "moodle"
+    idnumber: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def is_missing_word(self) -> bool:
+        """True when the answers sit inside the sentence, at :attr:`blank`."""
+        return self.blank is not None
+
+    @property
+    def text_before(self) -> str:
+        """The text before the blank (all of it for an ordinary question)."""
+        return self.text if self.blank is None else self.text[:self.blank]
+
+    @property
+    def text_after(self) -> str:
+        """The text after the blank ("" for an ordinary question)."""
+        return "" if self.blank is None else self.text[self.blank + len(BLANK):]
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """Matching pairs as (question side, answer side)."""
+        return [a.pair for a in self.answers]
+
+    @property
+    def default_mark(self) -> int:
+        """Moodle's default mark: 0 for a description, 1 for any other question."""
+        return 1 if QUESTION_TYPES[self.qtype].gradable else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict; :meth:`from_dict` rebuilds an equal question."""
+        data: dict[str, Any] = {"schema": SCHEMA}
+        data.update((key, getattr(self, key)) for key in _COMMON_KEYS)
+        data["tags"] = list(self.tags)
+        data.update((key, getattr(self, key)) for key in _TYPE_KEYS.get(self.qtype, ()))
+        if self.qtype in _ANSWER_KEYS:
+            data["answers"] = [a.to_dict(self.qtype) for a in self.answers]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Question:
+        """Inverse of :meth:`to_dict`. Raises ValueError for an unknown qtype; does not
+        validate otherwise (call :func:`validate`)."""
+        if data.get("qtype") not in QUESTION_TYPES:
+            raise ValueError(f"unknown question type {data.get('qtype')!r}")
+        simple = {f.name for f in fields(cls)} - {"answers", "tags"}
+        question = cls(**{key: data[key] for key in simple if key in data})
+        question.answers = [Answer.from_dict(a) for a in data.get("answers", ())]
+        question.tags = [str(t) for t in data.get("tags", ())]
+        return question
+
+    def validate(self) -> list[str]:
+        """See :func:`validate`."""
+        return validate(self)
+
+    def grade(self, response: Any) -> Grade:
+        """See :func:`grade`."""
+        return grade(self, response)
+
+    def public_dict(self, shuffle_rng: random.Random | None = None) -> dict[str, Any]:
+        """See :func:`public_view`."""
+        return public_view(self, shuffle_rng)
+
+
+def validate(question: Question) -> list[str]:
+    """Every problem that makes ``question`` unusable, as messages ([] when it is fine):
+    Moodle's rules for its type (answer counts, weights) plus format and blank checks."""
+    qtype = QUESTION_TYPES.get(question.qtype)
+    if qtype is None:
+        return [f"unknown question type {question.qtype!r}"]
+    errors = [] if question.name.strip() else ["the question has no name"]
+    formats = [question.text_format, question.general_feedback_format,
+               question.feedback_true_format, question.feedback_false_format]
+    formats += [f for a in question.answers for f in (a.text_format, a.feedback_format)]
+    errors += [f"unknown text format {f!r}" for f in dict.fromkeys(formats) if f not in FORMATS]
+    blank = question.blank
+    if blank is not None and (blank < 0 or question.text[blank:blank + len(BLANK)] != BLANK):
+        errors.append(f"blank offset {blank} does not point at {BLANK!r} in the text")
+    return errors + qtype.validate(question)
+
+
+def grade(question: Question, response: Any) -> Grade:
+    """Grade a learner's ``response`` (JSON-friendly, see ``qtypes``) to ``question``.
+
+    The fraction is clamped to [0, 1]. A description is not graded (fraction 0, not correct);
+    an essay gives fraction 0 and ``needs_manual`` until a teacher marks it. Raises
+    InvalidResponse (a ValueError) when the response's shape does not fit the question.
+    """
+    return QUESTION_TYPES[question.qtype].grade(question, response)
+
+
+def public_view(question: Question, shuffle_rng: random.Random | None = None) -> dict[str, Any]:
+    """What the learner's page may see before submitting, JSON-friendly.
+
+    Always ``qtype``, ``text``, ``text_format`` and ``blank`` (missing word); plus, for
+    multichoice, ``single`` and ``choices`` [{index, text, format}]; for match, ``stems``
+    [{index, text, format}] and ``choices`` [{index, text, format}], whose indices are those
+    :func:`grade` expects. Never the name, fractions, feedback, right answers, accepted short
+    answers or numbers. With ``shuffle_rng`` the choices (and stems) come in a random order;
+    their ``index`` stays the same.
+    """
+    view: dict[str, Any] = {"qtype": question.qtype, "text": question.text,
+                            "text_format": question.text_format, "blank": question.blank}
+    view.update(QUESTION_TYPES[question.qtype].public(question, shuffle_rng))
+    return view

@@ -1,0 +1,49 @@
+"""The `lms users` and `lms demo` commands."""
+from lms.auth.models import User
+from lms.orgs.models import Organisation
+
+
+def test_users_create_and_token(app, runner, client):
+    result = runner.invoke(args=["users", "create", "--email", "Tina@Example.com", "--name", "Tina Trainer",
+                                 "--role", "trainer", "--role", "learner", "--password", "sensors-and-cobots"])
+    assert result.exit_code == 0, result.output
+    assert User.by_email("tina@example.com").roles == {"trainer", "learner"}
+
+    token = runner.invoke(args=["users", "token", "tina@example.com"])
+    assert token.exit_code == 0
+    clear = token.output.strip()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {clear}"}).get_json()["name"] == "Tina Trainer"
+
+
+def test_users_create_refuses_bad_input(app, runner):
+    dup = runner.invoke(args=["users", "create", "--email", "a@example.com", "--name", "A", "--password", "long-enough-pw"])
+    assert dup.exit_code == 0
+    again = runner.invoke(args=["users", "create", "--email", "A@example.com", "--name", "A"])
+    assert again.exit_code != 0 and "already exists" in again.output
+    weak = runner.invoke(args=["users", "create", "--email", "b@example.com", "--name", "B", "--password", "123"])
+    assert weak.exit_code != 0 and "at least 8" in weak.output
+    bad_role = runner.invoke(args=["users", "create", "--email", "c@example.com", "--name", "C", "--role", "boss"])
+    assert bad_role.exit_code != 0
+    assert runner.invoke(args=["users", "token", "ghost@example.com"]).exit_code != 0
+
+
+def test_demo_adds_one_account_per_role_once(app, runner):
+    first = runner.invoke(args=["demo", "--learners", "4"])
+    assert first.exit_code == 0, first.output
+    roles = set().union(*(u.roles for u in User.query.all()))
+    assert {"learner", "trainer", "coordinator", "company_manager", "its_staff", "admin"} <= roles
+    count = User.query.count()
+    assert "admin@officina.example" in first.output and "password" in first.output
+    second = runner.invoke(args=["demo", "--learners", "4"])
+    assert second.exit_code == 0 and "nothing added" in second.output
+    assert User.query.count() == count
+    kinds = {o.kind for o in Organisation.query.all()}
+    assert kinds == {"company", "its", "competence_centre"}
+
+
+def test_demo_accounts_can_sign_in(app, runner, client):
+    runner.invoke(args=["demo", "--learners", "1"])
+    from lms.demo import DEMO_PASSWORD
+
+    response = client.post("/login", data={"email": "its@officina.example", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response.location == "/"
