@@ -2,8 +2,8 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect as sa_inspect
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect as sa_inspect
 
 from lms.extensions import db
 
