@@ -41,7 +41,7 @@ def test_login_is_rate_limited_with_the_same_message_afterwards(app_factory):
         accounts.create_user("lea@example.com", "Lea", password=PASSWORD)
         db.session.commit()
     client = app.test_client()
-    statuses = [client.post("/login", data={"email": "lea@example.com", "password": "guess-number-%d" % i}).status_code
+    statuses = [client.post("/login", data={"email": "lea@example.com", "password": f"guess-number-{i}"}).status_code
                 for i in range(3)]
     assert statuses == [200, 200, 200]
     blocked = client.post("/login", data={"email": "lea@example.com", "password": PASSWORD})
