@@ -97,3 +97,21 @@ def test_server_errors_show_the_500_page(app_factory):
     response = app.test_client().get("/boom-for-test")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
+
+
+def test_with_redis_the_limit_is_shared_by_every_worker(app_factory):
+    """Two app instances (two workers) count login attempts in the same Redis."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running")
+    first = app_factory(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", REDIS_URL=url)
+    second = app_factory(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", REDIS_URL=url)
+    assert first.config["RATELIMIT_STORAGE_URI"] == url
+    data = {"email": "target@example.com", "password": "x"}
+    assert first.test_client().post("/login", data=data).status_code == 200
+    assert second.test_client().post("/login", data=data).status_code == 200
+    assert second.test_client().post("/login", data=data).status_code == 429
+    redis.Redis.from_url(url).flushdb()

@@ -1,0 +1,43 @@
+"""Language choice and time zones."""
+from datetime import UTC, datetime
+
+from lms.auth import accounts
+from lms.auth.models import ApiToken
+from lms.extensions import db
+
+
+def test_times_are_shown_in_the_users_time_zone(client, create_user, login):
+    user = create_user()
+    user.timezone = "America/New_York"
+    token, _clear = accounts.create_api_token(user, "tz")
+    db.session.get(ApiToken, token.id).created_at = datetime(2026, 7, 1, 12, 30, tzinfo=UTC)
+    db.session.commit()
+    login()
+    page = client.get("/settings").get_data(as_text=True)
+    assert "8:30" in page  # 12:30 UTC is 08:30 in New York in July
+    assert "Times are shown in America/New_York." in page
+
+
+def test_visitors_switch_language_and_it_is_remembered(client):
+    response = client.post("/language", data={"language": "it", "next": "/login"})
+    assert response.status_code == 302 and response.location == "/login"
+    assert 'lang="it"' in client.get("/login").get_data(as_text=True)
+
+
+def test_the_switch_ignores_unknown_languages_and_foreign_next(client):
+    response = client.post("/language", data={"language": "xx", "next": "https://evil.example/"})
+    assert response.location == "/"
+    assert 'lang="en"' in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_browser_preference_picks_italian(client):
+    assert 'lang="it"' in client.get("/", headers={"Accept-Language": "it-IT,it;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert 'lang="en"' in client.get("/", headers={"Accept-Language": "de-DE,en;q=0.5"}).get_data(as_text=True)
+
+
+def test_a_signed_in_users_language_wins(client, create_user, login):
+    user = create_user()
+    user.language = "it"
+    db.session.commit()
+    login()
+    assert 'lang="it"' in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
