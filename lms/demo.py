@@ -73,9 +73,9 @@ def create_demo(learners: int = 12) -> list[str]:
 
 
 def _demo_content_hooks():
-    """Features add demo data of their own (enrolments, profiles, sessions) through DEMO_HOOKS."""
-    for hook in DEMO_HOOKS:
+    """Each feature's own demo data, after the accounts exist; each function is idempotent."""
+    from lms.courses.demo_data import demo_enrolments
+    from lms.profiles.demo import demo_profiles
+
+    for hook in (demo_profiles, demo_enrolments):
         hook()
-
-
-DEMO_HOOKS = []

@@ -10,6 +10,7 @@ MAIN_NAV = [
     ("profiles.directory", _l("People"), None),
     ("courses.my_learning", _l("My learning"), "user"),
     ("courses.authoring_index", _l("Authoring"), ("trainer",)),
+    ("quiz_authoring.index", _l("Quizzes"), ("trainer",)),
     ("labs.coordination", _l("Lab sessions"), ("coordinator",)),
     ("progress.staff", _l("My staff"), ("company_manager",)),
     ("progress.cohorts", _l("Cohorts"), ("its_staff",)),

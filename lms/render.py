@@ -40,6 +40,7 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 
 _cache: OrderedDict[str, str] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -70,10 +71,23 @@ class _RelativeUrlsExtension(Extension):
         md.treeprocessors.register(_RelativeUrls(md, self.base), "lms_relative_urls", 0)
 
 
+def _url_filter(tag, attribute, value):
+    """Drop a URL whose scheme, once blanks and control characters are removed, is not allowed.
+
+    Browsers ignore such characters inside a scheme ("jav\tascript:"), and Python-Markdown turns a tab into
+    spaces that nh3 then reads as a relative URL; this closes that gap.
+    """
+    if attribute in ("href", "src"):
+        scheme = _SCHEME.match(_CONTROL.sub("", value))
+        if scheme and scheme.group(0)[:-1].lower() not in URL_SCHEMES:
+            return None
+    return value
+
+
 def sanitise_html(raw: str) -> str:
     """Keep only the allow-listed tags, attributes and URL schemes; links get rel=noopener."""
     return nh3.clean(raw, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer nofollow", strip_comments=True)
+                     link_rel="noopener noreferrer nofollow", strip_comments=True, attribute_filter=_url_filter)
 
 
 def _render_uncached(text: str, fmt: str, base_url: str | None) -> str:

@@ -9,10 +9,13 @@ from lms.extensions import db
 
 # Tables that the models do not describe on purpose (full-text index internals).
 IGNORED_TABLES = {"alembic_version"}
+IGNORED_INDEXES = {"ix_search_documents_tsv"}  # PostgreSQL-only expression index made by ensure_search_index
 
 
 def _include(obj, name, type_, reflected, compare_to):
     if type_ == "table" and (name in IGNORED_TABLES or (name or "").startswith("search_fts")):
+        return False
+    if type_ == "index" and name in IGNORED_INDEXES:
         return False
     return True
 

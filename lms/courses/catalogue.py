@@ -1,9 +1,73 @@
-"""Queries over published courses."""
+"""Queries over published courses: the home page's featured list and the catalogue with filters and search."""
+from dataclasses import dataclass, field
+
 from sqlalchemy import select
 
-from lms.courses.models import Course
+from lms.courses.models import AUDIENCES, Course, Module
 from lms.extensions import db
 
 
 def featured_courses(limit: int = 6) -> list[Course]:
     return list(db.session.scalars(select(Course).where(Course.is_published).order_by(Course.title).limit(limit)))
+
+
+@dataclass
+class CatalogueEntry:
+    course: Course
+    snippet: str = ""  # why the course matched the search (plain text from the search index)
+    modules: list[tuple[Module, str]] = field(default_factory=list)  # matching modules and their snippets
+
+
+def published_languages() -> list[str]:
+    """Languages that at least one published course is written in, for the filter."""
+    return sorted(set(db.session.scalars(select(Course.language).where(Course.is_published))))
+
+
+def _matches(course: Course, audience: str | None, language: str | None) -> bool:
+    if language and course.language != language:
+        return False
+    if audience:
+        audiences = set(course.audience or [])
+        audiences.update(a for m in course.live_modules for a in (m.audience or []))
+        if audience not in audiences:
+            return False
+    return True
+
+
+def catalogue(query: str = "", audience: str | None = None, language: str | None = None) -> list[CatalogueEntry]:
+    """Published courses with at least one live module, filtered by role and language, searched by `query`.
+
+    Without a query the courses come by title; with one, in the search's order of relevance, each with the
+    live modules that matched. Drafts and archived modules never appear, whatever the search index holds.
+    """
+    audience = audience if audience in AUDIENCES else None
+    query = (query or "").strip()
+    if not query:
+        courses = db.session.scalars(select(Course).where(Course.is_published).order_by(Course.title))
+        return [CatalogueEntry(c) for c in courses if c.live_modules and _matches(c, audience, language)]
+
+    from lms.courses.search import search_courses
+
+    entries: dict[int, CatalogueEntry] = {}
+    for hit in search_courses(query, language=language or None, audience=audience, limit=50):
+        course_id, module_id, _title, snippet = _hit_fields(hit)
+        course = db.session.get(Course, course_id)
+        if course is None or not course.is_published or not course.live_modules:
+            continue
+        if not _matches(course, audience, language):
+            continue
+        entry = entries.setdefault(course.id, CatalogueEntry(course))
+        if module_id is None:
+            entry.snippet = entry.snippet or snippet
+            continue
+        module = db.session.get(Module, module_id)
+        if module is not None and module in course.live_modules and all(m is not module for m, _s in entry.modules):
+            entry.modules.append((module, snippet))
+    return list(entries.values())
+
+
+def _hit_fields(hit) -> tuple:
+    """(course_id, module_id, title, snippet) from a search hit, a tuple or an object with those attributes."""
+    if isinstance(hit, tuple):
+        return tuple(hit[:4])
+    return hit.course_id, hit.module_id, hit.title, hit.snippet

@@ -2,4 +2,6 @@
 
 
 def init_app(app):
-    pass
+    from lms.profiles import models, views  # noqa: F401  (models: register tables)
+
+    app.register_blueprint(views.bp)

@@ -2,4 +2,15 @@
 
 
 def init_app(app):
-    pass
+    from lms.courses import files, sync
+    from lms.quizzes import cli, content, models, trainer_views, views  # noqa: F401  (models: register tables)
+
+    # The hook lists are module-level: register once even when several apps are made (tests).
+    if content.check_course_quizzes not in files.QUIZ_CHECK_HOOKS:
+        files.QUIZ_CHECK_HOOKS.append(content.check_course_quizzes)
+    if content.sync_course_quizzes not in sync.QUIZ_SYNC_HOOKS:
+        sync.QUIZ_SYNC_HOOKS.append(content.sync_course_quizzes)
+    app.register_blueprint(views.bp)
+    trainer_views.init_trainer(app)
+    app.cli.add_command(cli.quiz)
+    app.context_processor(views.quiz_context)

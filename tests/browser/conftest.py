@@ -3,6 +3,7 @@
 `live_server` serves a fresh app on 127.0.0.1 with the shipped courses and labs synced and the demo data
 loaded; `page` is a Chromium page. Without /usr/bin/chromium the tests are skipped locally, and fail in CI.
 """
+import logging
 import os
 import threading
 from pathlib import Path
@@ -22,6 +23,7 @@ DEMO_PASSWORD = "officina-demo-2026"
 
 class LiveServer:
     def __init__(self, app):
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request lines in the test output
         self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"

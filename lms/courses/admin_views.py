@@ -1,0 +1,33 @@
+"""Admin: run the content sync of the configured folders from the browser and read its report."""
+from flask import current_app, flash, render_template, request
+from flask_babel import gettext as _
+
+from lms.auth.decorators import admin_required
+from lms.courses import sync
+from lms.courses.views import bp
+from lms.dbtypes import utcnow
+from lms.extensions import db
+
+
+@bp.route("/admin/content", methods=["GET", "POST"])
+@admin_required
+def admin_sync():
+    """GET: the folders and a button; POST: run `lms content sync` on them and show the report."""
+    folders = {"courses": current_app.config["COURSES_DIR"], "labs": current_app.config["LABS_DIR"]}
+    report = None
+    if request.method == "POST":
+        force = request.form.get("force") == "1"
+        try:
+            report = sync.sync_content(folders["courses"], folders["labs"], force=force, now=utcnow())
+        except Exception:
+            db.session.rollback()
+            raise
+        if report.errors:
+            db.session.rollback()
+            flash(_("The files have errors, so nothing was changed. Fix them and run the sync again."), "danger")
+        else:
+            db.session.commit()
+            flash(_("Content sync finished.") if report.changed else _("Content sync finished: nothing changed."),
+                  "success")
+    return render_template("courses/admin_sync.html", folders=folders, report=report), \
+        (422 if report is not None and report.errors else 200)

@@ -1,0 +1,426 @@
+"""Course folders and lab files -> plain dataclasses, with every problem as `path:line: message`.
+
+The format is docs/content-format.md. `read_content(courses_dir, labs_dir)` reads and checks everything and
+returns all the errors of all the files together; sync writes nothing unless that list is empty.
+"""
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from lms.courses.frontmatter import (
+    ContentError,
+    Key,
+    boolean,
+    choice,
+    dump_document,
+    email,
+    email_list,
+    one_of_list,
+    read_document,
+    text,
+    text_list,
+    whole_number,
+)
+from lms.courses.media import IMAGE_TYPES, MEDIA_FOLDER
+
+AUDIENCES = ("ceo", "manager", "technician", "hr")  # as lms.courses.models.AUDIENCES, without a model import
+LANGUAGES = ("en", "it")
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MODULE_FILE_RE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+GIFT_FILE_RE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.gift$")
+COURSE_FILE = "course.md"
+FINAL_GIFT = "final.gift"
+SLUG_MAX = 100
+
+# Functions (parsed_course) -> list of `path:line: message`, run on every course that reads cleanly;
+# the quiz feature appends one that checks the .gift files.
+QUIZ_CHECK_HOOKS: list = []
+
+QUIZ_SCHEMA = {
+    "pass_mark": Key(whole_number(0, 100)),
+    "attempts": Key(whole_number(0)),
+    "time_limit": Key(whole_number(0)),
+    "shuffle_questions": Key(boolean),
+    "shuffle_answers": Key(boolean),
+    "show_feedback": Key(choice("immediately", "after_last_attempt", "never")),
+    "grade": Key(choice("best", "last")),
+}
+COURSE_SCHEMA = {
+    "title": Key(text(200), required=True),
+    "summary": Key(text(allow_empty=True), required=True),
+    "language": Key(choice(*LANGUAGES), required=True),
+    "audience": Key(one_of_list(AUDIENCES), required=True),
+    "trainers": Key(email_list, required=True),
+    "prerequisites": Key(text_list(200), default=list),
+    "final_quiz": Key(None, default=dict, schema=QUIZ_SCHEMA),
+}
+MODULE_SCHEMA = {
+    "title": Key(text(200), required=True),
+    "minutes": Key(whole_number(1), required=True),
+    "audience": Key(one_of_list(AUDIENCES)),
+    "summary": Key(text(allow_empty=True), default=""),
+    "quiz": Key(None, default=dict, schema=QUIZ_SCHEMA),
+}
+LAB_SCHEMA = {
+    "name": Key(text(200), required=True),
+    "venue": Key(text(200), required=True),
+    "address": Key(text(300), required=True),
+    "seats": Key(whole_number(1), required=True),
+    "equipment": Key(text_list(300), required=True),
+    "coordinator": Key(email, required=True),
+    "minutes": Key(whole_number(1)),
+    "audience": Key(one_of_list(AUDIENCES)),
+    "accessibility": Key(text(allow_empty=True), default=""),
+}
+
+
+def content_hash(values: dict) -> str:
+    """A stable hash of the values that make up a course, module or lab (not of the file's bytes:
+    re-indenting the YAML is not a change)."""
+    return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def module_values(m) -> dict:
+    """What a module's file says, from a ModuleFile or a Module row alike."""
+    return {"title": m.title, "minutes": m.minutes, "body": m.body or "", "audience": m.audience,
+            "summary": m.summary or "", "quiz_settings": m.quiz_settings or {}}
+
+
+def course_values(c) -> dict:
+    return {"title": c.title, "summary": c.summary or "", "description": c.description or "",
+            "language": c.language, "audience": c.audience or [], "trainer_emails": c.trainer_emails or [],
+            "prerequisites": c.prerequisites or [], "final_quiz_settings": c.final_quiz_settings or {}}
+
+
+def lab_values(lab) -> dict:
+    return {"name": lab.name, "venue": lab.venue, "address": lab.address, "seats": lab.seats,
+            "equipment": lab.equipment or [], "coordinator_email": lab.coordinator_email, "minutes": lab.minutes,
+            "audience": lab.audience or [], "accessibility": lab.accessibility or "",
+            "description": lab.description or ""}
+
+
+@dataclass
+class ModuleFile:
+    slug: str
+    position: int
+    path: Path
+    title: str
+    minutes: int
+    body: str
+    audience: list | None = None
+    summary: str = ""
+    quiz_settings: dict = field(default_factory=dict)
+    gift_path: Path | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(module_values(self))
+
+
+@dataclass
+class CourseFolder:
+    slug: str
+    path: Path  # the folder
+    title: str
+    summary: str
+    description: str
+    language: str
+    audience: list
+    trainer_emails: list
+    prerequisites: list = field(default_factory=list)
+    final_quiz_settings: dict = field(default_factory=dict)
+    modules: list[ModuleFile] = field(default_factory=list)
+    final_gift_path: Path | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(course_values(self))
+
+    @property
+    def course_file(self) -> Path:
+        return self.path / COURSE_FILE
+
+
+@dataclass
+class LabFile:
+    slug: str
+    path: Path
+    name: str
+    venue: str
+    address: str
+    seats: int
+    equipment: list
+    coordinator_email: str
+    description: str
+    minutes: int | None = None
+    audience: list = field(default_factory=list)
+    accessibility: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(lab_values(self))
+
+
+@dataclass
+class Content:
+    """Everything read from the folders; nothing may be written unless `errors` is empty."""
+
+    courses: list[CourseFolder] = field(default_factory=list)
+    labs: list[LabFile] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+    courses_dir: Path | None = None  # None: courses were not read (and sync leaves them alone)
+    labs_dir: Path | None = None  # None: labs were not read (and sync archives none)
+
+
+# Images ----------------------------------------------------------------------------------------------
+
+_INLINE_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^\s)]+)")
+_REF_IMAGE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\](?:\[([^\]]*)\])?")
+_REF_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*(<[^>]*>|\S+)")
+_HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def image_links(body: str) -> list[tuple[int, str]]:
+    """(line index in body, URL) of every image: Markdown inline and reference images, HTML <img>.
+    Code blocks and code spans are skipped: an example of the syntax is not an image."""
+    found, references, definitions = [], [], {}
+    fence = None
+    for index, line in enumerate(body.split("\n")):
+        marker = _FENCE.match(line)
+        if fence:
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
+            continue
+        if marker:
+            fence = marker.group(1)
+            continue
+        line = _CODE_SPAN.sub("", line)
+        definition = _REF_DEFINITION.match(line)
+        if definition:
+            definitions[definition.group(1).strip().lower()] = (index, definition.group(2).strip("<>"))
+            continue
+        for match in _INLINE_IMAGE.finditer(line):
+            found.append((index, match.group(1).strip("<>")))
+        for match in _REF_IMAGE.finditer(line):
+            if line[match.end():match.end() + 1] != "(":
+                references.append((match.group(2) or match.group(1)).strip().lower())
+        for match in _HTML_IMAGE.finditer(line):
+            found.append((index, next(g for g in match.groups() if g is not None)))
+    found.extend(definitions[ref] for ref in references if ref in definitions)
+    return sorted(set(found))
+
+
+def check_images(path: Path, course_dir: Path, body: str, body_line: int) -> list[ContentError]:
+    """Every relative image must be an existing image file under the course's media/ folder."""
+    errors = []
+    for index, url in image_links(body):
+        if not url or url.startswith(("#", "/")) or _SCHEME.match(url):
+            continue  # absolute URLs are the sanitiser's business, not the folder's
+        relative = unquote(url.split("#", 1)[0].split("?", 1)[0]).removeprefix("./")
+        line = body_line + index
+        normal = os.path.normpath(relative)
+        if os.path.isabs(normal) or normal == ".." or normal.startswith(".." + os.sep) or "\\" in relative:
+            errors.append(ContentError(str(path), line, f"image '{url}' points outside the course folder"))
+            continue
+        if not normal.startswith(MEDIA_FOLDER + os.sep):
+            errors.append(ContentError(str(path), line, f"image '{url}' must be in the course's media/ folder"))
+            continue
+        if Path(normal).suffix.lower() not in IMAGE_TYPES:
+            allowed = ", ".join(sorted(IMAGE_TYPES))
+            errors.append(ContentError(str(path), line, f"image '{url}' is not an image file ({allowed})"))
+            continue
+        target = course_dir / normal
+        try:
+            inside = course_dir.resolve() in target.resolve().parents
+        except (OSError, RuntimeError):
+            inside = False
+        if not target.is_file():
+            errors.append(ContentError(str(path), line, f"image '{url}' not found: no file {target}"))
+        elif not inside:
+            errors.append(ContentError(str(path), line, f"image '{url}' points outside the course folder"))
+    return errors
+
+
+# Courses ---------------------------------------------------------------------------------------------
+
+def read_module(path: Path, course_dir: Path) -> tuple[ModuleFile | None, list[ContentError]]:
+    match = MODULE_FILE_RE.match(path.name)
+    doc, errors = read_document(path, MODULE_SCHEMA)
+    if doc is None:
+        return None, errors
+    errors = check_images(path, course_dir, doc.body, doc.body_line)
+    if len(match.group(2)) > SLUG_MAX:
+        errors.append(ContentError(str(path), 1, f"the module slug is longer than {SLUG_MAX} characters"))
+    if errors:
+        return None, errors
+    meta = doc.meta
+    return ModuleFile(slug=match.group(2), position=int(match.group(1)), path=path, title=meta["title"],
+                      minutes=meta["minutes"], body=doc.clean_body, audience=meta["audience"],
+                      summary=meta["summary"], quiz_settings=meta["quiz"]), []
+
+
+def read_course(folder: Path) -> tuple[CourseFolder | None, list[ContentError]]:
+    """One course folder: course.md, NN-slug.md modules, their NN-slug.gift quizzes, final.gift, media/."""
+    course_file = folder / COURSE_FILE
+    errors = []
+    if not SLUG_RE.match(folder.name) or len(folder.name) > SLUG_MAX:
+        errors.append(ContentError(str(course_file), 1, f"the folder name '{folder.name}' is not a course slug "
+                                   "(lower-case letters, digits and single hyphens, at most 100 characters)"))
+    if not course_file.exists():
+        errors.append(ContentError(str(course_file), 1, "missing: every course folder needs a course.md"))
+        doc = None
+    else:
+        doc, more = read_document(course_file, COURSE_SCHEMA)
+        errors.extend(more)
+        if doc is not None:
+            errors.extend(check_images(course_file, folder, doc.body, doc.body_line))
+
+    modules, gifts, final_gift = [], [], None
+    for entry in sorted(folder.iterdir()):
+        name = entry.name
+        if name.startswith(".") or entry.is_dir() or name == COURSE_FILE:
+            continue
+        if name.endswith(".md"):
+            if not MODULE_FILE_RE.match(name):
+                errors.append(ContentError(str(entry), 1, "not a module file name: name modules NN-slug.md, "
+                                           "e.g. 01-introduction.md (lower-case letters, digits, hyphens)"))
+                continue
+            module, more = read_module(entry, folder)
+            errors.extend(more)
+            if module is not None:
+                modules.append(module)
+        elif name.endswith(".gift"):
+            if name == FINAL_GIFT:
+                final_gift = entry
+            else:
+                gifts.append(entry)
+
+    by_slug = {}
+    for module in sorted(modules, key=lambda m: (m.position, m.path.name)):
+        if module.slug in by_slug:
+            errors.append(ContentError(str(module.path), 1, f"duplicate module slug '{module.slug}' "
+                                       f"(also {by_slug[module.slug].path.name})"))
+        else:
+            by_slug[module.slug] = module
+    stems = {m.path.stem: m for m in modules}
+    module_names = {entry.stem for entry in folder.glob("*.md")}
+    for gift in gifts:
+        if not GIFT_FILE_RE.match(gift.name) or gift.stem not in module_names:
+            errors.append(ContentError(str(gift), 1, f"stray quiz file: no module file {gift.stem}.md next to it "
+                                       f"(a module's quiz is NN-slug.gift, the final quiz {FINAL_GIFT})"))
+        elif gift.stem in stems:
+            stems[gift.stem].gift_path = gift
+
+    if errors or doc is None:
+        return None, errors
+    meta = doc.meta
+    return CourseFolder(
+        slug=folder.name, path=folder, title=meta["title"], summary=meta["summary"], description=doc.clean_body,
+        language=meta["language"], audience=meta["audience"], trainer_emails=meta["trainers"],
+        prerequisites=meta["prerequisites"], final_quiz_settings=meta["final_quiz"],
+        modules=list(by_slug.values()), final_gift_path=final_gift,
+    ), []
+
+
+def read_courses(root: Path) -> tuple[list[CourseFolder], list[ContentError]]:
+    """Every course folder under `root` (each sub-folder is one course)."""
+    if not root.is_dir():
+        return [], [ContentError(str(root), 1, "no such folder")]
+    courses, errors = [], []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        course, more = read_course(folder)
+        errors.extend(more)
+        if course is not None:
+            courses.append(course)
+    return courses, errors
+
+
+# Labs ------------------------------------------------------------------------------------------------
+
+def read_lab(path: Path) -> tuple[LabFile | None, list[ContentError]]:
+    errors = []
+    if not SLUG_RE.match(path.stem) or len(path.stem) > SLUG_MAX:
+        errors.append(ContentError(str(path), 1, f"the file name '{path.name}' is not a lab slug "
+                                   "(lower-case letters, digits and single hyphens, then .md)"))
+    doc, more = read_document(path, LAB_SCHEMA)
+    errors.extend(more)
+    if errors:
+        return None, errors
+    meta = doc.meta
+    return LabFile(slug=path.stem, path=path, name=meta["name"], venue=meta["venue"], address=meta["address"],
+                   seats=meta["seats"], equipment=meta["equipment"], coordinator_email=meta["coordinator"],
+                   description=doc.clean_body, minutes=meta["minutes"], audience=meta["audience"] or [],
+                   accessibility=meta["accessibility"]), []
+
+
+def read_labs(root: Path) -> tuple[list[LabFile], list[ContentError]]:
+    """Every `<lab-slug>.md` directly under `root`."""
+    if not root.is_dir():
+        return [], [ContentError(str(root), 1, "no such folder")]
+    labs, errors = [], []
+    for path in sorted(root.glob("*.md")):
+        if path.name.startswith("."):
+            continue
+        lab, more = read_lab(path)
+        errors.extend(more)
+        if lab is not None:
+            labs.append(lab)
+    return labs, errors
+
+
+def read_content(courses_dir=None, labs_dir=None) -> Content:
+    """Read and check the course folders under `courses_dir` and the labs in `labs_dir` (None: skip), then
+    run QUIZ_CHECK_HOOKS on every course. All errors of all files come back together."""
+    content = Content(courses_dir=Path(courses_dir) if courses_dir is not None else None,
+                      labs_dir=Path(labs_dir) if labs_dir is not None else None)
+    if courses_dir is not None:
+        content.courses, errors = read_courses(Path(courses_dir))
+        content.errors.extend(errors)
+        for course in content.courses:
+            for hook in QUIZ_CHECK_HOOKS:
+                content.errors.extend(ContentError.coerce(e) for e in hook(course) or [])
+    if labs_dir is not None:
+        content.labs, errors = read_labs(Path(labs_dir))
+        content.errors.extend(errors)
+    return content
+
+
+# Writing back ----------------------------------------------------------------------------------------
+
+def course_file_text(course) -> str:
+    """course.md for a Course row or a CourseFolder."""
+    meta = {"title": course.title, "summary": course.summary or "", "language": course.language,
+            "audience": list(course.audience or []), "trainers": list(course.trainer_emails or []),
+            "prerequisites": list(course.prerequisites or [])}
+    if course.final_quiz_settings:
+        meta["final_quiz"] = dict(course.final_quiz_settings)
+    return dump_document(meta, course.description or "")
+
+
+def module_file_text(module) -> str:
+    """NN-slug.md for a Module row or a ModuleFile."""
+    meta = {"title": module.title, "minutes": module.minutes}
+    if module.audience is not None:
+        meta["audience"] = list(module.audience)
+    if module.summary:
+        meta["summary"] = module.summary
+    if module.quiz_settings:
+        meta["quiz"] = dict(module.quiz_settings)
+    return dump_document(meta, module.body or "")
+
+
+def module_file_names(modules) -> dict[str, str]:
+    """slug -> file stem ("03-sensors") for modules in order. Their positions are kept when they are
+    distinct and fit in three digits; otherwise the modules are numbered 1, 2, 3... in order."""
+    positions = [m.position for m in modules]
+    if len(set(positions)) != len(positions) or any(not 1 <= p <= 999 for p in positions):
+        positions = list(range(1, len(modules) + 1))
+    width = 3 if max(positions, default=0) > 99 else 2
+    return {m.slug: f"{p:0{width}d}-{m.slug}" for m, p in zip(modules, positions, strict=True)}

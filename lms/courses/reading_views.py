@@ -1,0 +1,204 @@
+"""Reading: the catalogue, a course page, a module page, enrolment, "my learning" and course media."""
+from functools import lru_cache
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.auth.decorators import role_required
+from lms.auth.models import User
+from lms.courses import access, enrolment
+from lms.courses.catalogue import catalogue as find_courses
+from lms.courses.catalogue import published_languages
+from lms.courses.forms import AUDIENCE_LABELS, LANGUAGE_LABELS
+from lms.courses.models import AUDIENCES, Course
+from lms.courses.views import bp, media_base, trainer_links
+from lms.dbtypes import utcnow
+from lms.extensions import db
+from lms.render import render, table_of_contents
+
+
+@lru_cache(maxsize=512)
+def _contents(body: str) -> tuple:
+    """The module's table of contents, kept like render()'s output so that a page view does not parse again."""
+    return tuple(table_of_contents(body))
+
+
+@bp.get("/courses/")
+def catalogue():
+    q = request.args.get("q", "").strip()[:200]
+    audience = request.args.get("audience", "")
+    audience = audience if audience in AUDIENCES else ""
+    language = request.args.get("language", "")
+    language = language if language in LANGUAGE_LABELS else ""
+    entries = find_courses(q, audience or None, language or None)
+    progress = {}
+    if current_user.is_authenticated:
+        progress = {e.course.id: enrolment.course_progress(current_user, e.course) for e in entries
+                    if enrolment.get_enrolment(current_user, e.course) is not None}
+    offered = set(published_languages()) | {language}
+    return render_template("courses/catalogue.html", entries=entries, q=q, audience=audience, language=language,
+                           audiences=AUDIENCE_LABELS, progress=progress,
+                           languages={k: label for k, label in LANGUAGE_LABELS.items() if k in offered})
+
+
+def _prerequisite_links(course) -> list[tuple[str, str | None]]:
+    """[(text, URL or None)]: a prerequisite that is the slug of a course the person can see becomes a link."""
+    links = []
+    for text in course.prerequisites or []:
+        other = db.session.scalar(select(Course).where(Course.slug == text.strip()))
+        if other is not None and access.can_see_course(current_user, other):
+            links.append((other.title, url_for("courses.course", slug=other.slug)))
+        else:
+            links.append((text, None))
+    return links
+
+
+@bp.get("/courses/<slug>")
+def course(slug):
+    course = access.get_course_or_404(slug, current_user)
+    modules = access.visible_modules(current_user, course)
+    role = request.args.get("role", "")
+    role = role if role in AUDIENCES else ""
+    shown = [m for m in modules if role in m.effective_audience] if role else modules
+    roles_here = [a for a in AUDIENCES if any(a in m.effective_audience for m in modules)]
+    enrolled = enrolment.get_enrolment(current_user, course)
+    manages_staff = current_user.is_authenticated and (
+        current_user.is_admin or (current_user.has_role("company_manager") and enrolment.staff_of(current_user)))
+    return render_template(
+        "courses/course.html", course=course, modules=shown, all_count=len(modules), role=role, roles_here=roles_here,
+        audiences=AUDIENCE_LABELS, enrolment=enrolled,
+        progress=enrolment.course_progress(current_user, course) if enrolled else None,
+        completed=enrolment.completed_module_ids(current_user, course),
+        resume=enrolment.resume_module(current_user, course) if enrolled else None,
+        description=render(course.description, base_url=media_base(course)),
+        trainers=trainer_links(course), prerequisites=_prerequisite_links(course),
+        can_author=access.can_author(current_user, course), manages_staff=manages_staff,
+        language_label=LANGUAGE_LABELS.get(course.language, course.language),
+    )
+
+
+@bp.get("/courses/<slug>/<module_slug>")
+@login_required
+def module(slug, module_slug):
+    course = access.get_course_or_404(slug, current_user)
+    module = access.get_module_or_404(course, module_slug, current_user)
+    modules = access.visible_modules(current_user, course)
+    index = modules.index(module) if module in modules else None
+    previous = modules[index - 1] if index else None
+    following = modules[index + 1] if index is not None and index + 1 < len(modules) else None
+    if enrolment.record_visit(current_user, module):
+        db.session.commit()
+    enrolled = enrolment.get_enrolment(current_user, course)
+    return render_template(
+        "courses/module.html", course=course, module=module, previous=previous, following=following,
+        position=(index + 1) if index is not None else None, count=len(modules),
+        body=render(module.body, base_url=media_base(course)), toc=_contents(module.body or ""),
+        enrolment=enrolled, audiences=AUDIENCE_LABELS,
+        is_complete=module.id in enrolment.completed_module_ids(current_user, course),
+        progress=enrolment.course_progress(current_user, course) if enrolled else None,
+        can_author=access.can_author(current_user, course),
+    )
+
+
+@bp.post("/courses/<slug>/enrol")
+@login_required
+def enrol(slug):
+    course = access.get_course_or_404(slug, current_user)
+    try:
+        enrolment.enrol(current_user, course, now=utcnow())
+    except enrolment.EnrolmentError as exc:
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(_("You are enrolled in “%(title)s”. Your progress is saved as you read.", title=course.title), "success")
+    return redirect(url_for("courses.course", slug=course.slug))
+
+
+@bp.post("/courses/<slug>/<module_slug>/complete")
+@login_required
+def complete(slug, module_slug):
+    course = access.get_course_or_404(slug, current_user)
+    module = access.get_module_or_404(course, module_slug, current_user)
+    from lms.quizzes.store import get_quiz  # a module with a quiz is completed by passing it
+
+    quiz = get_quiz(course, module)
+    if quiz is not None and quiz.live_questions:
+        flash(_("Pass this module's quiz to complete it."), "info")
+        return redirect(url_for("quizzes.module_quiz", slug=slug, module_slug=module_slug))
+    try:
+        enrolment.mark_complete(current_user, module, utcnow())
+    except enrolment.EnrolmentError as exc:
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        done, total, _percent = enrolment.course_progress(current_user, course)
+        if done == total:
+            flash(_("Module complete. You have completed every module of this course: well done!"), "success")
+        else:
+            flash(_("Module complete: %(done)d of %(total)d done.", done=done, total=total), "success")
+    return redirect(url_for("courses.module", slug=course.slug, module_slug=module.slug))
+
+
+@bp.route("/courses/<slug>/enrol-staff", methods=["GET", "POST"])
+@role_required("company_manager")
+def enrol_staff(slug):
+    """A company manager enrols members of the organisations they manage; an admin, members of any organisation."""
+    course = access.get_course_or_404(slug, current_user)
+    if current_user.is_admin:
+        from lms.orgs.models import Organisation
+
+        groups = [(o, sorted((m.user for m in o.memberships if m.user.is_active), key=lambda u: u.name.lower()))
+                  for o in db.session.scalars(select(Organisation).order_by(Organisation.name))]
+    else:
+        groups = enrolment.staff_of(current_user)
+    if request.method == "POST":
+        ids = {int(v) for v in request.form.getlist("users") if v.isdigit()}
+        if not ids:
+            flash(_("Tick at least one person to enrol."), "danger")
+        else:
+            added, refused = 0, []
+            for user in db.session.scalars(select(User).where(User.id.in_(ids))):
+                already = enrolment.get_enrolment(user, course) is not None
+                try:
+                    enrolment.enrol(user, course, by=current_user, now=utcnow())
+                except enrolment.EnrolmentError as exc:
+                    refused.append(str(exc))
+                else:
+                    added += 0 if already else 1
+            db.session.commit()
+            if added:
+                flash(ngettext("%(num)d person enrolled in “%(title)s”.", "%(num)d people enrolled in “%(title)s”.",
+                               added, title=course.title), "success")
+            for message in refused:
+                flash(message, "danger")
+            if not refused:
+                return redirect(url_for("courses.enrol_staff", slug=course.slug))
+    enrolled_ids = {u.id for _o, people in groups for u in people if enrolment.get_enrolment(u, course) is not None}
+    progress = {uid: None for uid in enrolled_ids}
+    for _org, people in groups:
+        for user in people:
+            if user.id in enrolled_ids:
+                progress[user.id] = enrolment.course_progress(user, course)
+    return render_template("courses/enrol_staff.html", course=course, groups=groups, progress=progress)
+
+
+@bp.get("/me/learning")
+@login_required
+def my_learning():
+    rows = []
+    for row in enrolment.enrolments_of(current_user):
+        rows.append((row, enrolment.course_progress(current_user, row.course),
+                     enrolment.resume_module(current_user, row.course)))
+    return render_template("courses/my_learning.html", rows=rows)
+
+
+@bp.get("/courses/<slug>/files/<path:path>")
+def media(slug, path):
+    """An image of a course, from its folder or the editor's uploads (a draft's images: its authors only)."""
+    from lms.courses.media import media_response
+
+    course = access.get_course_or_404(slug, current_user)
+    return media_response(course.slug, path)

@@ -1,0 +1,256 @@
+"""Full-text search over course and module titles and text, one interface on SQLite and PostgreSQL.
+
+One row of `search_documents` per course (title, summary, description) and per module (title, summary,
+body), as plain text. Its `index_title`/`index_body` columns hold the same text reduced to lower-case
+words without accents, so both databases see identical tokens: SQLite searches them through an FTS5
+table kept in step by triggers, PostgreSQL through a GIN index on their tsvector. Every row is indexed,
+published or not; what may be found (published course, published and not archived module) is decided
+when searching, so publishing or archiving needs no reindex.
+"""
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from sqlalchemy import ForeignKey, String, Text, column, delete, event, or_, select, table, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, aliased, mapped_column
+
+from lms.courses.models import AUDIENCES, Course, Module
+from lms.extensions import db
+from lms.render import render
+
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 40
+_WORD = re.compile(r"[^\W_]+")
+
+# Both expressions must stay exactly as the index was built for PostgreSQL to use it.
+PG_TSVECTOR = ("(setweight(to_tsvector('simple'::regconfig, coalesce(search_documents.index_title, '')), 'A') || "
+               "setweight(to_tsvector('simple'::regconfig, coalesce(search_documents.index_body, '')), 'B'))")
+PG_INDEX = f"CREATE INDEX IF NOT EXISTS ix_search_documents_tsv ON search_documents USING GIN ({PG_TSVECTOR})"
+SQLITE_DDL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(index_title, index_body, "
+    "content='search_documents', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE TRIGGER IF NOT EXISTS search_documents_ai AFTER INSERT ON search_documents BEGIN "
+    "INSERT INTO search_fts(rowid, index_title, index_body) VALUES (new.id, new.index_title, new.index_body); END",
+    "CREATE TRIGGER IF NOT EXISTS search_documents_ad AFTER DELETE ON search_documents BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, index_title, index_body) "
+    "VALUES ('delete', old.id, old.index_title, old.index_body); END",
+    "CREATE TRIGGER IF NOT EXISTS search_documents_au AFTER UPDATE ON search_documents BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, index_title, index_body) "
+    "VALUES ('delete', old.id, old.index_title, old.index_body); "
+    "INSERT INTO search_fts(rowid, index_title, index_body) VALUES (new.id, new.index_title, new.index_body); END",
+]
+SQLITE_DROP = ["DROP TRIGGER IF EXISTS search_documents_ai", "DROP TRIGGER IF EXISTS search_documents_ad",
+               "DROP TRIGGER IF EXISTS search_documents_au", "DROP TABLE IF EXISTS search_fts"]
+
+
+class SearchDocument(db.Model):
+    __tablename__ = "search_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")  # plain text, for snippets
+    audience: Mapped[str] = mapped_column(String(100), default="")  # " ceo manager ": matched with LIKE
+    index_title: Mapped[str] = mapped_column(Text, default="")
+    index_body: Mapped[str] = mapped_column(Text, default="")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    course_id: int
+    module_id: int | None
+    title: str
+    snippet: str  # plain text: escape it (Jinja does)
+    course_slug: str = ""
+    module_slug: str | None = None
+    course_title: str = ""
+
+
+def _ensure(connection):
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        exists = connection.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'search_fts'")).first()
+        if not exists:
+            for statement in SQLITE_DDL:
+                connection.execute(text(statement))
+            connection.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+    elif dialect == "postgresql":
+        connection.execute(text(PG_INDEX))
+
+
+def ensure_search_index(bind):
+    """Create what the search needs beyond the search_documents table: the FTS5 table and its triggers
+    on SQLite, the GIN index on PostgreSQL. Safe to repeat. `bind`: an Engine (own transaction) or a
+    Connection (the caller's transaction), e.g. `op.get_bind()` in a migration."""
+    if isinstance(bind, Engine):
+        with bind.begin() as connection:
+            _ensure(connection)
+    else:
+        _ensure(bind)
+
+
+def drop_search_index(bind):
+    """Undo ensure_search_index (a migration's downgrade, before dropping search_documents)."""
+    if isinstance(bind, Engine):
+        with bind.begin() as connection:
+            drop_search_index(connection)
+    elif bind.dialect.name == "sqlite":
+        for statement in SQLITE_DROP:
+            bind.execute(text(statement))
+    elif bind.dialect.name == "postgresql":
+        bind.execute(text("DROP INDEX IF EXISTS ix_search_documents_tsv"))
+
+
+@event.listens_for(SearchDocument.__table__, "after_create")
+def _after_create(table, connection, **kw):
+    _ensure(connection)
+
+
+@event.listens_for(SearchDocument.__table__, "before_drop")
+def _before_drop(table, connection, **kw):
+    drop_search_index(connection)
+
+
+def _sqlite_ready():
+    """On SQLite the FTS5 table may be missing (a database made before search existed): make it now,
+    in the session's transaction, so it lasts once the caller commits."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        _ensure(db.session.connection())
+
+
+# Indexing --------------------------------------------------------------------------------------------
+
+class _TextOnly(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        self.parts.append(" ")
+
+
+def plain_text(markdown_text: str) -> str:
+    """The words a reader sees in rendered Markdown, on one line."""
+    parser = _TextOnly()
+    parser.feed(str(render(markdown_text or "")))
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def fold(value: str) -> str:
+    """Lower case without accents ("Perché" -> "perche"): matching ignores both."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(value: str) -> list[str]:
+    return _WORD.findall(fold(value))
+
+
+def _document(course, module, title, body_text, audience) -> SearchDocument:
+    return SearchDocument(course_id=course.id, module_id=module.id if module else None, title=title[:200],
+                          body=body_text, audience=" " + " ".join(audience or []) + " ",
+                          index_title=" ".join(words(title)), index_body=" ".join(words(body_text)))
+
+
+def reindex(course: Course):
+    """Replace the search rows of `course` and its modules (all of them: visibility is checked when
+    searching). Call after any change to titles or text; flushes, does not commit."""
+    _sqlite_ready()
+    db.session.flush()
+    db.session.execute(delete(SearchDocument).where(SearchDocument.course_id == course.id))
+    body = " ".join(part for part in (course.summary or "", plain_text(course.description)) if part)
+    docs = [_document(course, None, course.title, body, course.audience)]
+    for module in course.modules:
+        body = " ".join(part for part in (module.summary or "", plain_text(module.body)) if part)
+        docs.append(_document(course, module, module.title, body, module.effective_audience))
+    db.session.add_all(docs)
+    db.session.flush()
+
+
+def reindex_all() -> int:
+    """Reindex every course; the number of courses."""
+    courses = list(db.session.scalars(select(Course)))
+    for course in courses:
+        reindex(course)
+    return len(courses)
+
+
+def is_indexed(course: Course) -> bool:
+    return db.session.scalar(select(SearchDocument.id).where(SearchDocument.course_id == course.id).limit(1)) is not None
+
+
+# Searching -------------------------------------------------------------------------------------------
+
+def query_terms(query: str) -> list[str]:
+    """The words of a query, reduced like the index: quotes, operators and punctuation are dropped, so
+    nothing the user types reaches FTS syntax."""
+    terms = [t[:MAX_TERM_LENGTH] for t in words(query or "")]
+    return list(dict.fromkeys(terms))[:MAX_TERMS]
+
+
+def snippet(body: str, terms: list[str], before: int = 12, after: int = 24) -> str:
+    """About 35 words of `body` around the first word that starts with a term."""
+    all_words = body.split()
+    start = 0
+    for index, word in enumerate(all_words):
+        folded = words(word)
+        if any(w.startswith(t) for w in folded for t in terms):
+            start = max(0, index - before)
+            break
+    chosen = all_words[start:start + before + after]
+    text_ = " ".join(chosen)
+    if start > 0:
+        text_ = "… " + text_
+    if start + len(chosen) < len(all_words):
+        text_ += " …"
+    return text_
+
+
+def search_courses(query: str, language: str | None = None, audience: str | None = None,
+                   limit: int = 50) -> list[SearchHit]:
+    """Published courses and their live modules matching every word of `query` (as a prefix: "digit"
+    finds "digitalization"), best first. Any string is a safe query; one without words finds nothing."""
+    terms = query_terms(query)
+    if not terms or (audience is not None and audience not in AUDIENCES):
+        return []
+    limit = max(1, min(int(limit), 200))
+    module = aliased(Module)
+    stmt = (
+        select(SearchDocument, Course.slug, Course.title, module.slug)
+        .join(Course, Course.id == SearchDocument.course_id)
+        .outerjoin(module, module.id == SearchDocument.module_id)
+        .where(Course.is_published)
+        .where(or_(SearchDocument.module_id.is_(None), module.is_published & module.archived_at.is_(None)))
+    )
+    if language:
+        stmt = stmt.where(Course.language == language)
+    if audience:
+        stmt = stmt.where(SearchDocument.audience.like(f"% {audience} %"))
+    if db.session.get_bind().dialect.name == "postgresql":
+        tsquery = " & ".join(f"{t}:*" for t in terms)
+        stmt = (stmt.where(text(f"{PG_TSVECTOR} @@ to_tsquery('simple', :tsquery)").bindparams(tsquery=tsquery))
+                .order_by(text(f"ts_rank({PG_TSVECTOR}, to_tsquery('simple', :tsquery)) DESC")
+                          .bindparams(tsquery=tsquery), SearchDocument.id))
+    else:
+        _sqlite_ready()
+        match = " ".join(f'"{t}"*' for t in terms)
+        fts = table("search_fts", column("rowid"))
+        stmt = (stmt.join(fts, fts.c.rowid == SearchDocument.id)
+                .where(text("search_fts MATCH :match").bindparams(match=match))
+                .order_by(text("bm25(search_fts, 10.0, 1.0)"), SearchDocument.id))
+    hits = []
+    for doc, course_slug, course_title, module_slug in db.session.execute(stmt.limit(limit)):
+        hits.append(SearchHit(course_id=doc.course_id, module_id=doc.module_id, title=doc.title,
+                              snippet=snippet(doc.body, terms), course_slug=course_slug,
+                              module_slug=module_slug, course_title=course_title))
+    return hits

@@ -1,0 +1,143 @@
+"""GIFT in and out of a quiz from the trainer's pages: import (upload or paste, check, preview, then
+replace or append) and export (one quiz, or all of a course's quizzes in one file)."""
+import re
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from lms.auth.decorators import role_required
+from lms.courses import access
+from lms.courses.files import FINAL_GIFT, module_file_names
+from lms.dbtypes import utcnow
+from lms.extensions import db
+from lms.quizzes import gift, gift_export, store
+from lms.quizzes.forms import ImportConfirmForm, ImportForm
+from lms.quizzes.questions import Question
+from lms.quizzes.trainer_views import bp, get_authored_quiz_or_404, quiz_url
+
+MAX_GIFT_CHARS = 2_000_000
+_SOURCE = "gift"  # the "path" given to the parser, replaced by "line N:" in messages
+_LOCATION = re.compile(rf"^{_SOURCE}:(\d+): ")
+
+
+def read_gift(text: str) -> tuple[list[Question], list[str]]:
+    """The questions in GIFT ``text`` and its problems as "line N: message" (no questions if any)."""
+    if len(text) > MAX_GIFT_CHARS:
+        return [], [_("The text is too long: at most %(n)d characters.", n=MAX_GIFT_CHARS)]
+    try:
+        questions = gift.parse(text, _SOURCE)
+    except gift.GiftError as exc:
+        return [], [_LOCATION.sub(lambda m: _("line %(n)s: ", n=m.group(1)), e) for e in exc.errors]
+    if not questions:
+        return [], [_("No questions found: a question is its text followed by its answers in braces, "
+                      "e.g. “The capital of Italy?{=Rome ~Milan}”.")]
+    return questions, []
+
+
+def _uploaded_text(form: ImportForm) -> tuple[str, list[str]]:
+    upload = form.file.data
+    if upload and getattr(upload, "filename", ""):
+        raw = upload.read(MAX_GIFT_CHARS * 4 + 1)
+        try:
+            return raw.decode("utf-8-sig"), []
+        except UnicodeDecodeError:
+            return "", [_("The file is not UTF-8 text. Save it as UTF-8 (Moodle's exports are) and try again.")]
+    return form.text.data or "", []
+
+
+@bp.route("/<slug>/<int:quiz_id>/import", methods=["GET", "POST"])
+@role_required("trainer")
+def import_gift(slug, quiz_id):
+    quiz = get_authored_quiz_or_404(slug, quiz_id, current_user)
+    form = ImportForm()
+    errors = []
+    if form.validate_on_submit():
+        text, errors = _uploaded_text(form)
+        if not errors and not text.strip():
+            errors = [_("Choose a file or paste GIFT text.")]
+        if not errors:
+            questions, errors = read_gift(text)
+            if not errors:
+                return render_template("quizzes/trainer/import_preview.html", quiz=quiz, course=quiz.course,
+                                       questions=questions, form=ImportConfirmForm(gift=text))
+        # The text stays in the box, so a typo is fixed there and not in a file to upload again.
+        form.text.data = text
+    errors += [e for field_errors in form.errors.values() for e in field_errors]
+    return render_template("quizzes/trainer/import.html", quiz=quiz, course=quiz.course, form=form,
+                           errors=errors), 422 if errors else 200
+
+
+@bp.post("/<slug>/<int:quiz_id>/import/confirm")
+@role_required("trainer")
+def import_confirm(slug, quiz_id):
+    quiz = get_authored_quiz_or_404(slug, quiz_id, current_user)
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    questions, errors = read_gift(form.gift.data)
+    if errors:
+        retry = ImportForm(formdata=None, text=form.gift.data)
+        return render_template("quizzes/trainer/import.html", quiz=quiz, course=quiz.course, form=retry,
+                               errors=errors), 422
+    now = utcnow()
+    try:
+        if form.mode.data == "replace":
+            result = store.replace_questions(quiz, questions, now)
+            message = _("Imported. Questions added: %(added)d; unchanged: %(kept)d; removed: %(archived)d.",
+                        added=result.added, kept=result.kept, archived=result.archived)
+        else:
+            for question in questions:
+                store.add_question(quiz, question, now)
+            message = ngettext("Imported: %(num)d question appended.", "Imported: %(num)d questions appended.",
+                               len(questions))
+    except store.QuizError as exc:
+        db.session.rollback()
+        flash(_("Nothing was imported: %(error)s", error=str(exc)), "danger")
+        return redirect(quiz_url(quiz, "quiz_authoring.import_gift"))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(quiz_url(quiz) + "#questions")
+
+
+# Export ------------------------------------------------------------------------------------------------------
+
+def quiz_filename(quiz) -> str:
+    """The file name the course folder uses for the quiz: NN-<module-slug>.gift, or final.gift."""
+    if quiz.module is None:
+        return FINAL_GIFT
+    modules = sorted((m for m in quiz.course.modules if m.archived_at is None), key=lambda m: (m.position, m.id))
+    stem = module_file_names(modules).get(quiz.module.slug, quiz.module.slug)
+    return f"{stem}.gift"
+
+
+def _download(text: str, filename: str) -> Response:
+    return Response(text, mimetype="text/plain", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/<slug>/<int:quiz_id>/export.gift")
+@role_required("trainer")
+def export_quiz(slug, quiz_id):
+    quiz = get_authored_quiz_or_404(slug, quiz_id, current_user)
+    try:
+        text = gift_export.dump_questions(gift_export.quiz_questions(quiz))
+    except ValueError as exc:
+        flash(_("The quiz cannot be written as GIFT: %(error)s", error=str(exc)), "danger")
+        return redirect(quiz_url(quiz))
+    return _download(text, quiz_filename(quiz))
+
+
+@bp.get("/<slug>/export.gift")
+@role_required("trainer")
+def export_course(slug):
+    """All the course's quizzes in one file, one `$CATEGORY: <course>/<module>` per quiz, as
+    `lms quiz export-gift --course SLUG` writes it (and `import-gift` reads it back)."""
+    course = access.get_authored_course_or_404(slug, current_user)
+    try:
+        text = gift_export.course_gift_single(course)
+    except ValueError as exc:
+        flash(_("The quizzes cannot be written as GIFT: %(error)s", error=str(exc)), "danger")
+        return redirect(url_for("quiz_authoring.course_quizzes", slug=course.slug))
+    return _download(text, f"{course.slug}-quizzes.gift")

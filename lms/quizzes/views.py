@@ -1,0 +1,253 @@
+"""The learner's quiz pages: a quiz's intro, taking an attempt (autosave, submit), the result.
+
+Thin views: parse, call a rule in attempts/policy, render. Access: only enrolled learners start a quiz; an
+attempt's pages answer only its owner (404 for anyone else: trainers see attempts in their own pages).
+"""
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.courses import access, enrolment
+from lms.dbtypes import utcnow
+from lms.extensions import db
+from lms.quizzes import attempts as rules
+from lms.quizzes import policy, store, taking
+from lms.quizzes.models import Attempt, Quiz
+
+bp = Blueprint("quizzes", __name__)
+
+
+# Guards ------------------------------------------------------------------------------------------------------
+
+def get_quiz_or_404(slug: str, module_slug: str | None, for_user) -> Quiz:
+    """The quiz of a module (or the final quiz, ``module_slug`` None) that ``for_user`` may see and that has
+    questions. :raise 404: no such course, module or quiz, or one hidden from this person."""
+    course = access.get_course_or_404(slug, for_user)
+    module = access.get_module_or_404(course, module_slug, for_user) if module_slug else None
+    quiz = store.get_quiz(course, module)
+    if quiz is None or not quiz.live_questions:
+        abort(404)
+    return quiz
+
+
+def get_attempt_or_404(attempt_id: int, for_user) -> Attempt:
+    """The attempt if ``for_user`` made it. :raise 404: no such attempt, or someone else's (not revealed)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or for_user is None or not for_user.is_authenticated or attempt.user_id != for_user.id:
+        abort(404)
+    return attempt
+
+
+def quiz_url(quiz: Quiz, endpoint: str = "quizzes.module_quiz") -> str:
+    if quiz.module is None:
+        return url_for(endpoint.replace("module_quiz", "final_quiz"), slug=quiz.course.slug)
+    return url_for(endpoint, slug=quiz.course.slug, module_slug=quiz.module.slug)
+
+
+def _close_expired(quiz: Quiz) -> None:
+    if rules.close_expired_attempts(utcnow(), user=current_user, quiz=quiz):
+        db.session.commit()
+
+
+# The intro page ----------------------------------------------------------------------------------------------
+
+def _intro(quiz: Quiz):
+    _close_expired(quiz)
+    now = utcnow()
+    history = policy.attempts_of(current_user, quiz)
+    passed = any(a.passed for a in history)
+    check = policy.can_start(current_user, quiz, now)
+    submitted = [a for a in history if a.state == "submitted"]
+    return render_template(
+        "quizzes/intro.html", quiz=quiz, course=quiz.course, module=quiz.module, check=check, history=history,
+        settings=policy.settings_sentence(quiz, policy.gradable_count(quiz)), passed=passed,
+        counted=policy.counted_score(current_user, quiz), submitted=submitted,
+        enrolled=enrolment.get_enrolment(current_user, quiz.course) is not None,
+        start_url=quiz_url(quiz, "quizzes.start_module_quiz"),
+    )
+
+
+@bp.get("/courses/<slug>/<module_slug>/quiz")
+@login_required
+def module_quiz(slug, module_slug):
+    return _intro(get_quiz_or_404(slug, module_slug, current_user))
+
+
+@bp.get("/courses/<slug>/final-quiz")
+@login_required
+def final_quiz(slug):
+    return _intro(get_quiz_or_404(slug, None, current_user))
+
+
+def _start(quiz: Quiz):
+    try:
+        attempt = rules.start_attempt(current_user, quiz, utcnow())
+    except rules.AttemptError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(quiz_url(quiz))
+    db.session.commit()
+    return redirect(url_for("quizzes.take", attempt_id=attempt.id))
+
+
+@bp.post("/courses/<slug>/<module_slug>/quiz/start")
+@login_required
+def start_module_quiz(slug, module_slug):
+    return _start(get_quiz_or_404(slug, module_slug, current_user))
+
+
+@bp.post("/courses/<slug>/final-quiz/start")
+@login_required
+def start_final_quiz(slug):
+    return _start(get_quiz_or_404(slug, None, current_user))
+
+
+# Taking ------------------------------------------------------------------------------------------------------
+
+def _open_attempt_or_redirect(attempt: Attempt):
+    """None while the attempt can be answered; else the redirect to its result (submitting it if time is up)."""
+    now = utcnow()
+    if policy.is_expired(attempt, now):
+        rules.submit_attempt(attempt, now)
+        db.session.commit()
+        flash(_("Time is up: your attempt was submitted with the answers saved in time."), "info")
+    if attempt.state != "in_progress":
+        return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+    return None
+
+
+@bp.get("/quiz/attempts/<int:attempt_id>")
+@login_required
+def take(attempt_id):
+    attempt = get_attempt_or_404(attempt_id, current_user)
+    gone = _open_attempt_or_redirect(attempt)
+    if gone is not None:
+        return gone
+    questions = taking.attempt_questions(attempt)
+    page = taking.paginate(questions, request.args.get("page", 1, type=int))
+    answered = sum(1 for q in questions if q.number and q.is_answered)
+    on_page = sum(1 for q in page.items if q.number and q.is_answered)
+    remaining = None
+    if attempt.deadline_at is not None:
+        remaining = max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
+    return render_template(
+        "quizzes/take.html", attempt=attempt, quiz=attempt.quiz, page=page,
+        total=sum(1 for q in questions if q.number), answered=answered, answered_elsewhere=answered - on_page,
+        remaining=remaining,
+    )
+
+
+def _save_form(attempt: Attempt, now) -> bool:
+    """Save the answers a posted page carries; False when the attempt no longer takes answers.
+    A tampered value aborts with 400 (nothing saved)."""
+    shown = set(request.form.getlist("shown", type=int))
+    rows = [row for row in taking.layout_rows(attempt) if row.id in shown]
+    saved = taking.responses_of(attempt)
+    try:
+        for question_id, answer in taking.answers_from_form(rows, request.form).items():
+            if answer in ("", [], {}) and question_id not in saved:
+                continue  # an untouched question: nothing to record
+            rules.save_response(attempt, question_id, answer, now)
+    except rules.AttemptError as exc:
+        db.session.rollback()
+        if exc.code == "closed":
+            return False
+        abort(400, description=str(exc))
+    return True
+
+
+@bp.post("/quiz/attempts/<int:attempt_id>/answers")
+@login_required
+def save(attempt_id):
+    """Autosave (JSON {question_id, answer} -> {saved_at}) or, without JavaScript, a page of answers."""
+    attempt = get_attempt_or_404(attempt_id, current_user)
+    now = utcnow()
+    if request.is_json:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict) or "question_id" not in data:
+            return jsonify({"error": {"code": "invalid", "message": "Send {question_id, answer}."}}), 400
+        try:
+            response = rules.save_response(attempt, data["question_id"], data.get("answer"), now)
+        except rules.AttemptError as exc:
+            db.session.rollback()
+            return jsonify({"error": {"code": exc.code, "message": str(exc)}}), 409 if exc.code == "closed" else 400
+        db.session.commit()
+        return jsonify({"saved_at": response.saved_at.isoformat(), "question_id": response.question_id})
+    if not _save_form(attempt, now):
+        flash(_("This attempt no longer takes answers."), "warning")
+        return _open_attempt_or_redirect(attempt) or redirect(url_for("quizzes.take", attempt_id=attempt.id))
+    db.session.commit()
+    flash(_("Your answers are saved."), "success")
+    return redirect(url_for("quizzes.take", attempt_id=attempt.id, page=request.form.get("goto", 1, type=int)))
+
+
+@bp.route("/quiz/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
+@login_required
+def submit(attempt_id):
+    """Submit an attempt. The post carries the page's answers, saved first. Without the confirmation flag
+    (set by the page's script after asking) it shows a confirmation page instead of submitting."""
+    attempt = get_attempt_or_404(attempt_id, current_user)
+    now = utcnow()
+    if request.method == "POST" and attempt.state == "in_progress":
+        _save_form(attempt, now)
+        db.session.commit()
+    if attempt.state == "in_progress" and not policy.is_expired(attempt, now) and \
+            (request.method == "GET" or request.form.get("confirmed") != "1"):
+        questions = taking.attempt_questions(attempt)
+        unanswered = [q for q in questions if q.number and not q.is_answered]
+        return render_template("quizzes/confirm.html", attempt=attempt, quiz=attempt.quiz, unanswered=unanswered,
+                               total=sum(1 for q in questions if q.number), per_page=taking.PER_PAGE)
+    if rules.submit_attempt(attempt, now):
+        db.session.commit()
+        flash(_("Your attempt is submitted."), "success")
+    return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+
+
+@bp.get("/quiz/attempts/<int:attempt_id>/result")
+@login_required
+def result(attempt_id):
+    attempt = get_attempt_or_404(attempt_id, current_user)
+    gone = _open_attempt_or_redirect(attempt)
+    if gone is None:  # still in progress: there is no result yet
+        return redirect(url_for("quizzes.take", attempt_id=attempt.id))
+    quiz = attempt.quiz
+    now = utcnow()
+    history = policy.attempts_of(current_user, quiz)
+    passed = any(a.passed for a in history)
+    visible = policy.feedback_visible(quiz, attempt, len(history), passed)
+    check = policy.can_start(current_user, quiz, now)
+    following = None
+    if quiz.module is not None:
+        live = quiz.course.live_modules
+        if quiz.module in live and live.index(quiz.module) + 1 < len(live):
+            following = live[live.index(quiz.module) + 1]
+    return render_template(
+        "quizzes/result.html", attempt=attempt, quiz=quiz, course=quiz.course, module=quiz.module,
+        items=taking.review(attempt, visible), feedback_visible=visible, check=check, following=following,
+        counted=policy.counted_score(current_user, quiz), attempts_used=len(history),
+        start_url=quiz_url(quiz, "quizzes.start_module_quiz"), intro_url=quiz_url(quiz),
+    )
+
+
+# The boxes other pages include --------------------------------------------------------------------------------
+
+def quiz_box(course, module=None) -> dict | None:
+    """What the module page's (or course page's) quiz call to action shows; None when there is no quiz."""
+    quiz = store.get_quiz(course, module)
+    if quiz is None or not quiz.live_questions:
+        return None
+    box = {"quiz": quiz, "url": quiz_url(quiz), "settings": policy.settings_sentence(quiz, policy.gradable_count(quiz)),
+           "history": [], "passed": False, "counted": None, "in_progress": None}
+    if current_user.is_authenticated:
+        history = policy.attempts_of(current_user, quiz)
+        box["history"] = history
+        box["passed"] = any(a.passed for a in history)
+        box["counted"] = policy.counted_score(current_user, quiz)
+        box["in_progress"] = next((a for a in history if a.state == "in_progress"), None)
+    return box
+
+
+def quiz_context():
+    """Template helpers: module_quiz_box(module) and final_quiz_box(course) for the partials."""
+    return {"module_quiz_box": lambda module: quiz_box(module.course, module),
+            "final_quiz_box": lambda course: quiz_box(course)}

@@ -1,0 +1,52 @@
+"""Factories for the reading, enrolment and authoring tests: courses and modules written straight to the database."""
+from datetime import UTC, datetime
+
+from lms.courses.models import Course, Module
+from lms.extensions import db
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+BODY = """Intro paragraph.
+
+## First part
+
+Some text with a [link](https://example.com) and a table:
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+### A detail
+
+```python
+print("hello")
+```
+
+## Second part
+
+A footnote.[^1]
+
+!!! note "Remember"
+    Admonitions work.
+
+![A diagram of the value chain](media/value-chain.svg)
+
+[^1]: The footnote text.
+"""
+
+
+def make_course(slug="digital-basics", title="Digital basics", modules=3, published=True, trainers=(),
+                audience=("manager", "technician"), language="en", description="About **this** course.",
+                module_audiences=None) -> Course:
+    """A course with `modules` published modules (slugs m1, m2, ...); commits."""
+    course = Course(slug=slug, title=title, summary=f"Summary of {title}.", description=description,
+                    language=language, audience=list(audience), trainer_emails=list(trainers),
+                    prerequisites=[], is_published=published)
+    db.session.add(course)
+    for n in range(1, modules + 1):
+        audience_n = (module_audiences or {}).get(n)
+        db.session.add(Module(course=course, slug=f"m{n}", position=n, title=f"Module {n}", minutes=10 * n,
+                              body=BODY, summary=f"Summary of module {n}.", audience=audience_n,
+                              is_published=True))
+    db.session.commit()
+    return course

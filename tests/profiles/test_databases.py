@@ -1,0 +1,79 @@
+"""What must hold on SQLite and PostgreSQL alike: the directory's JSON and EXISTS filters, and two requests
+creating the same profile at once."""
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.auth import accounts
+from lms.dbtypes import utcnow
+from lms.extensions import db
+from lms.orgs import people
+from lms.orgs.models import Organisation
+from lms.profiles import directory, rules
+from lms.profiles.models import Profile
+from tests.profiles.conftest import fill_profile
+
+
+def test_directory_filters(db_app):
+    its = Organisation(name="ITS Meccatronica", kind="its")
+    db.session.add(its)
+    anna = accounts.create_user("anna@example.com", "Anna Verdi", roles=["trainer"])
+    bruno = accounts.create_user("bruno@example.com", "Bruno Neri", roles=["trainer"])
+    people.add_member(its, bruno)
+    fill_profile(anna, competences={"digital-twin": "can_teach"}, languages=["it", "en"], teach_tags="ROS 2")
+    fill_profile(bruno, competences={"digital-twin": "expert"}, languages=["de"], organisation_id=its.id)
+    names = lambda page: [p.user.name for p in page.items]  # noqa: E731
+    assert names(directory.search(competence="digital-twin")) == ["Bruno Neri", "Anna Verdi"]
+    assert names(directory.search(language="en")) == ["Anna Verdi"]
+    assert names(directory.search(language="de")) == ["Bruno Neri"]
+    assert names(directory.search(its=True)) == ["Bruno Neri"]
+    assert names(directory.search(organisation_id=its.id)) == ["Bruno Neri"]
+    assert names(directory.search(name="ros")) == ["Anna Verdi"]
+    assert directory.competence_counts(False) == {"digital-twin": 2}
+
+
+@pytest.fixture
+def pg_app(app_factory, postgres_url):
+    app = app_factory(SQLALCHEMY_DATABASE_URI=postgres_url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+def test_two_requests_creating_one_profile_make_one_row(pg_app):
+    """The second creator waits on the unique index, fails, rolls back its savepoint and reads the winner.
+
+    PostgreSQL only: SQLite refuses such an overlapping writer outright ("database is locked") instead of
+    letting it wait on the index; it is the one-process default, where this overlap is rare."""
+    db_app = pg_app
+    user = accounts.create_user("carla@example.com", "Carla Bianchi", roles=["trainer"])
+    db.session.commit()
+    user_id = user.id
+    winner = db.engine.connect()
+    tx = winner.begin()
+    winner.execute(Profile.__table__.insert().values(user_id=user_id, slug="carla-first", languages=[],
+                                                     created_at=utcnow(), updated_at=utcnow()))
+    result = {}
+
+    def second_request():
+        with db_app.app_context():
+            from lms.auth.models import User
+
+            profile = rules.get_or_create_profile(db.session.get(User, user_id), utcnow())
+            result["slug"] = profile.slug
+            db.session.commit()
+
+    thread = threading.Thread(target=second_request)
+    thread.start()
+    time.sleep(0.5)  # the second request is now blocked on (or about to hit) the unique index
+    tx.commit()
+    winner.close()
+    thread.join(timeout=30)
+    assert result == {"slug": "carla-first"}
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Profile.id))) == 1
