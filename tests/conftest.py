@@ -8,6 +8,8 @@ from flask import g
 from lms import create_app
 from lms.extensions import db as _db
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 PASSWORD = "correct-horse-battery"
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 PG_ADMIN_URL = os.environ.get("LMS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

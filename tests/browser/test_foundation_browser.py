@@ -1,7 +1,7 @@
 """The foundation as a person uses it: sign in with each demo role and see what that role can do."""
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser_fixtures import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,18 +1,13 @@
 """Reading and authoring in a real browser: a learner enrols, reads and completes; a trainer edits with preview.
 
-Runs against the shared live server (tests/browser/conftest.py: shipped courses synced, demo accounts, CSRF on),
+Runs against the shared live server (tests/browser_fixtures.py: shipped courses synced, demo accounts, CSRF on),
 and fails on any script error or CSP refusal in the page.
-
-Chromium is driven from a thread of its own: Playwright's sync API allows one instance per thread, and the
-session-wide `browser` fixture of tests/browser may already hold the main thread's when the whole suite runs.
 """
 import re
-import threading
-from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, live_server, sign_in  # noqa: F401  (fixture)
+from tests.browser_fixtures import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,52 +15,7 @@ COURSE = "digital-hr"
 
 
 @pytest.fixture
-def in_browser():
-    """Run `steps(page)` in a fresh Chromium page on its own thread; re-raise what fails there."""
-    import os
-
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is not installed")
-
-    def run(steps):
-        outcome = {}
-
-        def target():
-            from playwright.sync_api import sync_playwright
-
-            try:
-                with sync_playwright() as playwright:
-                    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                    try:
-                        context = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-                        page = context.new_page()
-                        errors = []
-                        page.on("pageerror", lambda exc: errors.append(str(exc)))
-                        page.on("console", lambda msg: msg.type == "error"
-                                and "Failed to load resource" not in msg.text and errors.append(msg.text))
-                        steps(page)
-                        # A CSP violation or a script error shows up here: the pages must run clean.
-                        assert not errors, errors
-                    finally:
-                        chromium.close()
-            except BaseException as exc:  # noqa: B036  (handed to the test's thread)
-                outcome["error"] = exc
-
-        thread = threading.Thread(target=target, daemon=True)
-        thread.start()
-        thread.join(300)
-        if thread.is_alive():
-            pytest.fail("the browser steps did not finish in 5 minutes")
-        if "error" in outcome:
-            raise outcome["error"]
-
-    return run
-
-
-@pytest.fixture
-def first_module_without_quiz(live_server):  # noqa: F811
+def first_module_without_quiz(live_server):
     """The shipped modules all have quizzes, which complete them; this test reads a module without one."""
     from lms.courses.models import Course
     from lms.dbtypes import utcnow
@@ -79,7 +29,7 @@ def first_module_without_quiz(live_server):  # noqa: F811
         db.session.commit()
 
 
-def test_learner_enrols_reads_completes_and_resumes(live_server, first_module_without_quiz, in_browser):  # noqa: F811
+def test_learner_enrols_reads_completes_and_resumes(live_server, first_module_without_quiz, in_browser):
     in_browser(lambda page: _learner_steps(page, live_server.url))
 
 
@@ -128,7 +78,7 @@ def _learner_steps(page, base):
     expect(page.get_by_role("link", name=re.compile("^Resume"))).to_be_visible()
 
 
-def test_trainer_edits_with_live_preview_and_sees_the_revision(live_server, in_browser):  # noqa: F811
+def test_trainer_edits_with_live_preview_and_sees_the_revision(live_server, in_browser):
     in_browser(lambda page: _trainer_steps(page, live_server.url))
 
 

@@ -1,15 +1,11 @@
 """Profiles in a real Chromium: a visitor finds a digital-twin teacher in two clicks; a trainer edits their profile.
 
-Runs against the shared live server of tests/browser/conftest.py (shipped courses synced, demo data, CSRF on).
-Chromium is driven from a thread of its own: Playwright's sync API allows one instance per thread, and the
-session-wide `browser` fixture of tests/browser may already hold the main thread's when the whole suite runs.
+Runs against the shared live server of tests/browser_fixtures.py (shipped courses synced, demo data, CSRF on).
 """
-import os
-import threading
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, live_server  # noqa: F401  (fixture)
+from tests.browser_fixtures import DEMO_PASSWORD
 
 SCREENSHOT = "/tmp/profile_page.png"
 
@@ -17,38 +13,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def in_browser():
-    """Run `steps(browser)` with a Chromium of its own on its own thread; re-raise what fails there."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed")
-
-    def run(steps):
-        outcome = {}
-
-        def target():
-            from playwright.sync_api import sync_playwright
-
-            try:
-                with sync_playwright() as playwright:
-                    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                    try:
-                        steps(chromium)
-                    finally:
-                        chromium.close()
-            except BaseException as exc:  # noqa: B036  (re-raised in the test's thread)
-                outcome["error"] = exc
-
-        thread = threading.Thread(target=target, daemon=True)
-        thread.start()
-        thread.join(timeout=180)
-        if thread.is_alive():
-            pytest.fail("the browser steps did not finish within 180 s")
-        if "error" in outcome:
-            raise outcome["error"]
-
-    return run
+def in_browser(browser):
+    """`in_browser(steps)` runs `steps(browser)` on the shared Chromium."""
+    return lambda steps: steps(browser)
 
 
 def watch_errors(page) -> list[str]:
@@ -60,7 +27,7 @@ def watch_errors(page) -> list[str]:
     return errors
 
 
-def test_a_visitor_finds_a_digital_twin_teacher_in_two_clicks(live_server, in_browser):  # noqa: F811
+def test_a_visitor_finds_a_digital_twin_teacher_in_two_clicks(live_server, in_browser):
     base = live_server.url
 
     def steps(browser):
@@ -93,7 +60,7 @@ def test_a_visitor_finds_a_digital_twin_teacher_in_two_clicks(live_server, in_br
     in_browser(steps)
 
 
-def test_a_trainer_edits_headline_and_competences_and_sees_them_on_the_public_page(live_server, in_browser):  # noqa: F811
+def test_a_trainer_edits_headline_and_competences_and_sees_them_on_the_public_page(live_server, in_browser):
     base = live_server.url
 
     def steps(browser):

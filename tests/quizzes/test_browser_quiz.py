@@ -1,64 +1,20 @@
 """A learner takes a module quiz in a real browser: enrols, answers (autosaved), reloads and finds the answers,
 submits, sees the feedback, tries again.
 
-Runs against the shared live server (tests/browser/conftest.py: shipped courses synced, demo accounts, CSRF on)
-and fails on any script error or CSP refusal. Chromium runs on a thread of its own (Playwright's sync API allows
-one instance per thread; the session-wide `browser` fixture may hold the main thread's).
+Runs against the shared live server (tests/browser_fixtures.py: shipped courses synced, demo accounts, CSRF on)
+and fails on any script error or CSP refusal.
 """
-import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, live_server, sign_in  # noqa: F401  (fixture)
+from tests.browser_fixtures import sign_in
 
 pytestmark = pytest.mark.browser
 
 COURSE, MODULE = "digital-hr", "hr-analytics-data-and-indicators"
 SCREENSHOT = Path("/tmp/quiz_page.png")
-
-
-@pytest.fixture
-def in_browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is not installed")
-
-    def run(steps):
-        outcome = {}
-
-        def target():
-            from playwright.sync_api import sync_playwright
-
-            try:
-                with sync_playwright() as playwright:
-                    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                    try:
-                        context = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-                        page = context.new_page()
-                        errors = []
-                        page.on("pageerror", lambda exc: errors.append(str(exc)))
-                        page.on("console", lambda msg: msg.type == "error"
-                                and "Failed to load resource" not in msg.text and errors.append(msg.text))
-                        steps(page)
-                        assert not errors, errors
-                    finally:
-                        chromium.close()
-            except BaseException as exc:  # noqa: B036  (handed to the test's thread)
-                outcome["error"] = exc
-
-        thread = threading.Thread(target=target, daemon=True)
-        thread.start()
-        thread.join(300)
-        if thread.is_alive():
-            pytest.fail("the browser steps did not finish in 5 minutes")
-        if "error" in outcome:
-            raise outcome["error"]
-
-    return run
 
 
 def answer_everything(page):
@@ -80,7 +36,7 @@ def form_state(page):
         el.name + '=' + ((el.type === 'radio' || el.type === 'checkbox') ? (el.checked ? el.value : '-') : el.value))""")
 
 
-def test_a_learner_takes_a_quiz_reloads_submits_sees_feedback_and_retries(in_browser, live_server):  # noqa: F811
+def test_a_learner_takes_a_quiz_reloads_submits_sees_feedback_and_retries(in_browser, live_server):
     base = live_server.url
     quiz_url = f"{base}/courses/{COURSE}/{MODULE}/quiz"
 
@@ -131,7 +87,7 @@ def test_a_learner_takes_a_quiz_reloads_submits_sees_feedback_and_retries(in_bro
     assert SCREENSHOT.exists() and SCREENSHOT.stat().st_size > 10_000
 
 
-def test_the_countdown_announces_and_submits_when_time_is_up(in_browser, live_server):  # noqa: F811
+def test_the_countdown_announces_and_submits_when_time_is_up(in_browser, live_server):
     from datetime import timedelta
 
     from lms.dbtypes import utcnow

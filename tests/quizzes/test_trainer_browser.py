@@ -2,12 +2,9 @@
 multiple-choice question through its form (the "More answers" button included), preview the quiz as a learner.
 
 A live server of its own (a small course, one trainer, CSRF on) so the test does not depend on the shipped
-content; Chromium runs on its own thread (Playwright's sync API allows one instance per thread) and the test
-fails on any script error or CSP refusal.
+content; it fails on any script error or CSP refusal.
 """
-import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,7 @@ from lms import create_app
 from lms.auth import accounts
 from lms.extensions import db
 from lms.quizzes import gift
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from tests.browser_fixtures import LiveServer
 from tests.conftest import PASSWORD, base_config
 from tests.courses.reading_factories import make_course
 
@@ -43,44 +40,8 @@ def server(tmp_path_factory):
         db.engine.dispose()
 
 
-def in_browser(steps):
-    """Run ``steps(page)`` in a fresh Chromium page on a thread of its own; re-raise what fails there."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    outcome = {}
-
-    def target():
-        from playwright.sync_api import sync_playwright
-
-        try:
-            with sync_playwright() as playwright:
-                chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                try:
-                    page = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900}).new_page()
-                    errors = []
-                    page.on("pageerror", lambda exc: errors.append(str(exc)))
-                    page.on("console", lambda msg: msg.type == "error"
-                            and "Failed to load resource" not in msg.text and errors.append(msg.text))
-                    steps(page)
-                    assert not errors, errors
-                finally:
-                    chromium.close()
-        except BaseException as exc:  # noqa: B036  (handed to the test's thread)
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(300)
-    if thread.is_alive():
-        pytest.fail("the browser steps did not finish in 5 minutes")
-    if "error" in outcome:
-        raise outcome["error"]
-
-
 @pytest.mark.skipif(not MOODLE_EXAMPLES.exists(), reason="Moodle's GIFT examples are missing")
-def test_trainer_imports_edits_and_previews(server):
+def test_trainer_imports_edits_and_previews(server, in_browser):
     expected = gift.parse(MOODLE_EXAMPLES.read_text(encoding="utf-8"))
     base = server.url
 

@@ -1,5 +1,8 @@
 """A live server and a real Chromium (Debian's, driven by Playwright) for the browser tests.
 
+A pytest plugin (tests/conftest.py loads it), so every feature's browser tests share one Chromium: Playwright's
+sync API allows one instance per thread.
+
 `live_server` serves a fresh app on 127.0.0.1 with the shipped courses and labs synced and the demo data
 loaded; `page` is a Chromium page. Without /usr/bin/chromium the tests are skipped locally, and fail in CI.
 """
@@ -92,3 +95,9 @@ def sign_in(page, base_url, email, password=DEMO_PASSWORD):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base_url}/")
+
+
+@pytest.fixture
+def in_browser(page):
+    """`in_browser(steps)` runs `steps(page)` on the shared Chromium (the page checks for script errors)."""
+    return lambda steps: steps(page)
