@@ -2,6 +2,7 @@
 import os
 import uuid
 
+import flask_babel
 import pytest
 from flask import g
 
@@ -30,6 +31,13 @@ def base_config(tmp_path, **extra):
     return config
 
 
+def _fresh_request_state():
+    """Tests keep an app context pushed, which the test client then reuses for its requests: forget what
+    Flask-Login and Flask-Babel cached in it, so each request chooses its user and language, as in production."""
+    g.pop("_login_user", None)
+    flask_babel.refresh()
+
+
 @pytest.fixture
 def app_factory(tmp_path):
     """Build an app with extra config; its schema is created from the models."""
@@ -37,9 +45,7 @@ def app_factory(tmp_path):
 
     def make(**extra):
         app = create_app(base_config(tmp_path, **extra))
-        # Tests keep an app context pushed, which the test client then reuses for its requests; forget the
-        # user Flask-Login cached in `g` so each request loads its own, as it does in production.
-        app.before_request(lambda: g.pop("_login_user", None) and None)
+        app.before_request(_fresh_request_state)
         with app.app_context():
             _db.create_all()
         made.append(app)

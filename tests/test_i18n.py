@@ -41,3 +41,20 @@ def test_a_signed_in_users_language_wins(client, create_user, login):
     db.session.commit()
     login()
     assert 'lang="it"' in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_the_interface_is_in_italian_for_an_italian_browser(client):
+    page = client.get("/login", headers={"Accept-Language": "it-IT,it;q=0.9"}).get_data(as_text=True)
+    assert "Accedi" in page and "Hai dimenticato la password?" in page
+    english = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Forgot your password?" in english
+
+
+def test_role_and_organisation_words_are_translated(client, create_user, login):
+    create_user(roles=("admin", "learner"))
+    login()
+    client.post("/language", data={"language": "it"})
+    page = client.get("/admin/users/").get_data(as_text=True)
+    assert "amministratore" in page and "partecipante" in page
+    client.post("/admin/organisations/new", data={"name": "ITS Test", "kind": "its"})
+    assert "Fondazione ITS" in client.get("/admin/organisations/").get_data(as_text=True)

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.dbtypes import UTCDateTime, utcnow
 from lms.extensions import db
+from lms.i18n import N_
 
-ROLES = ("learner", "trainer", "coordinator", "company_manager", "its_staff", "admin")
+ROLES = (N_("learner"), N_("trainer"), N_("coordinator"), N_("company_manager"), N_("its_staff"), N_("admin"))
 LANGUAGES = ("it", "en")
 
 

@@ -7,13 +7,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.auth.models import User
 from lms.dbtypes import UTCDateTime, utcnow
 from lms.extensions import db
+from lms.i18n import N_
 
 KINDS = {
-    "company": "Company",
-    "its": "ITS foundation",
-    "competence_centre": "Competence centre",
+    "company": N_("Company"),
+    "its": N_("ITS foundation"),
+    "competence_centre": N_("Competence centre"),
 }
-MEMBER_ROLES = ("member", "manager")
+MEMBER_ROLES = (N_("member"), N_("manager"))
 
 
 class Organisation(db.Model):

@@ -1,0 +1,120 @@
+"""API v1: the catalogue, enrolment and the caller's progress."""
+from flask import current_app, g, jsonify, request, url_for
+from sqlalchemy import func, select
+
+from lms.api import paths
+from lms.api.auth import paginate_args, token_required
+from lms.api.serializers import iso, page_dict
+from lms.api.views import bp
+from lms.auth.models import User
+from lms.courses import access, enrolment
+from lms.courses.models import Course, Enrolment
+from lms.dbtypes import utcnow
+from lms.extensions import db
+from lms.http import json_error
+
+
+def _page_url(endpoint, **values) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def course_dict(course: Course, with_modules: bool = False) -> dict:
+    data = {
+        "id": course.id, "slug": course.slug, "title": course.title, "summary": course.summary,
+        "language": course.language, "audience": list(course.audience or []),
+        "trainers": list(course.trainer_emails or []), "minutes": course.total_minutes,
+        "module_count": len(course.live_modules), "url": _page_url("courses.course", slug=course.slug),
+    }
+    if with_modules:
+        data["modules"] = [
+            {"id": m.id, "slug": m.slug, "position": index, "title": m.title, "minutes": m.minutes,
+             "audience": list(m.effective_audience),
+             "url": _page_url("courses.module", slug=course.slug, module_slug=m.slug)}
+            for index, m in enumerate(course.live_modules, start=1)
+        ]
+    return data
+
+
+@bp.get("/courses")
+@token_required
+def courses():
+    page, per_page = paginate_args()
+    query = select(Course).where(Course.is_published)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by(Course.title).limit(per_page).offset((page - 1) * per_page))
+    return jsonify(page_dict([course_dict(c) for c in rows], total, page, per_page))
+
+
+@bp.get("/courses/<slug>")
+@token_required
+def course(slug):
+    return jsonify(course_dict(access.get_course_or_404(slug, g.api_user), with_modules=True))
+
+
+@bp.post("/courses/<slug>/enrolment")
+@token_required
+def enrol(slug):
+    """Enrol the caller, or with {"user_email": ...} a member of an organisation the caller manages."""
+    course = access.get_course_or_404(slug, g.api_user)
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body, dict):
+        return json_error(400, "bad_request", "The body must be a JSON object.")
+    learner = g.api_user
+    if body.get("user_email"):
+        learner = User.by_email(str(body["user_email"]))
+        if learner is None:
+            return json_error(404, "not_found", "No account has this e-mail address.")
+    existing = enrolment.get_enrolment(learner, course)
+    try:
+        row = enrolment.enrol(learner, course, by=g.api_user, now=utcnow())
+    except enrolment.EnrolmentError as exc:
+        return json_error(403, "forbidden", str(exc))
+    db.session.commit()
+    return jsonify(enrolment_dict(row)), (200 if existing else 201)
+
+
+def enrolment_dict(row: Enrolment) -> dict:
+    done, total, percent = enrolment.course_progress(row.user, row.course)
+    return {"id": row.id, "course": row.course.slug, "user_email": row.user.email,
+            "enrolled_at": iso(row.enrolled_at), "completed_at": iso(row.completed_at),
+            "modules_completed": done, "modules_total": total, "percent": percent}
+
+
+@bp.get("/me/progress")
+@token_required
+def my_progress():
+    page, per_page = paginate_args()
+    query = select(Enrolment).where(Enrolment.user_id == g.api_user.id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by(Enrolment.enrolled_at).limit(per_page).offset((page - 1) * per_page))
+    return jsonify(page_dict([enrolment_dict(r) for r in rows], total, page, per_page))
+
+
+def _openapi(doc_paths, unauthorized):
+    def ok(description, ref):
+        return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+    slug = [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}]
+    paging = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+              {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}]
+    doc_paths["/courses"] = {"get": {"summary": "Published courses", "parameters": paging,
+                                     "responses": {"200": ok("A page of courses", "#/components/schemas/CourseList"),
+                                                   "401": unauthorized}}}
+    doc_paths["/courses/{slug}"] = {"get": {"summary": "A course with its modules and their page URLs",
+                                            "parameters": slug,
+                                            "responses": {"200": ok("The course", "#/components/schemas/Course"),
+                                                          "401": unauthorized, "404": {"description": "No such course"}}}}
+    doc_paths["/courses/{slug}/enrolment"] = {"post": {
+        "summary": "Enrol the caller, or {user_email} (a member of an organisation the caller manages)",
+        "parameters": slug,
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"user_email": {"type": "string"}}}}}},
+        "responses": {"201": {"description": "Enrolled"}, "200": {"description": "Already enrolled"},
+                      "401": unauthorized, "403": {"description": "Not allowed"},
+                      "404": {"description": "No such course or person"}}}}
+    doc_paths["/me/progress"] = {"get": {"summary": "The caller's enrolments with progress", "parameters": paging,
+                                         "responses": {"200": {"description": "A page of enrolments"},
+                                                       "401": unauthorized}}}
+
+
+paths.REGISTRY.append(_openapi)
