@@ -29,9 +29,12 @@ main.add_command(routes_command)
 @with_appcontext
 def run_command(host, port, debug):
     """Serve the application for local use (the development server)."""
+    from werkzeug.serving import run_simple
+
     app = current_app._get_current_object()
     click.echo(f"Officina 4.0 on http://{host}:{port}/  (Ctrl+C to stop)")
-    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+    # run_simple, not app.run(): Flask ignores app.run() inside its own CLI.
+    run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
 
 
 @click.command("demo")

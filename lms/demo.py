@@ -65,7 +65,7 @@ def create_demo(learners: int = 12) -> list[str]:
     db.session.commit()
 
     lines = [f"Demo data: {created} accounts added." if created else "Demo data already present: nothing added.",
-             f"Sign in at the address above with any of these accounts, password: {DEMO_PASSWORD}"]
+             f"Demo accounts (password {DEMO_PASSWORD}):"]
     for email, _name, roles, *_rest in ACCOUNTS:
         lines.append(f"  {', '.join(roles):<28} {email}")
     lines.append(f"  {'learner (x' + str(learners) + ')':<28} learner01@officina.example ...")

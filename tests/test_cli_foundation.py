@@ -47,3 +47,36 @@ def test_demo_accounts_can_sign_in(app, runner, client):
 
     response = client.post("/login", data={"email": "its@officina.example", "password": DEMO_PASSWORD})
     assert response.status_code == 302 and response.location == "/"
+
+
+def test_lms_run_serves_the_app(tmp_path):
+    """The console script's `run` really serves (Flask ignores app.run() inside its CLI)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    lms = Path(sys.executable).with_name("lms")
+    env = dict(os.environ, LMS_DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}", LMS_SECRET_KEY="x" * 32)
+    subprocess.run([str(lms), "db", "upgrade"], env=env, check=True, capture_output=True)
+    server = subprocess.Popen([str(lms), "run", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    assert response.status == 200 and b"Officina 4.0" in response.read()
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("lms run did not answer on its port")
+    finally:
+        server.terminate()
+        server.wait(10)
