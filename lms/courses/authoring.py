@@ -222,7 +222,10 @@ def reorder(course: Course, module_ids: list[int], now: datetime | None = None):
     if sorted(module_ids) != sorted(by_id) or len(set(module_ids)) != len(module_ids):
         raise AuthoringError(_l("The list of modules changed meanwhile; reload the page and try again."))
     for position, module_id in enumerate(module_ids, start=1):
-        by_id[module_id].position = position
+        module = by_id[module_id]
+        if module.position != position and now is not None:
+            module.edited_in_browser_at = now  # sync then keeps this order, as it keeps a browser edit
+        module.position = position
     archived = sorted((m for m in course.modules if m.archived_at is not None), key=lambda m: m.position)
     for offset, module in enumerate(archived, start=len(module_ids) + 1):
         module.position = offset

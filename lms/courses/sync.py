@@ -158,6 +158,12 @@ def conflict_message(parsed: ModuleFile, module: Module) -> str:
             "the browser version is kept (use --force to take the file)")
 
 
+def order_conflict_message(parsed: ModuleFile, module: Module) -> str:
+    return (f"{parsed.path}: conflict: the module is number {parsed.position} in the files but "
+            f"{module.position} in the browser-edited course; the browser's order is kept "
+            "(use --force to take the files' order)")
+
+
 def sync_modules(course: Course, parsed: CourseFolder, report: SyncReport, *, force: bool, now: datetime) -> bool:
     """Upsert the course's modules by slug; archive those whose file is gone. True when anything changed."""
     existing = {m.slug: m for m in course.modules}
@@ -176,9 +182,6 @@ def sync_modules(course: Course, parsed: CourseFolder, report: SyncReport, *, fo
         if module.archived_at is not None:
             module.archived_at = None
             action = "restored"
-        if module.position != item.position:
-            module.position = item.position
-            action = action or "updated"
         new_hash = item.content_hash
         if new_hash != module.file_hash:
             browser_edited = module.edited_in_browser_at is not None
@@ -191,6 +194,13 @@ def sync_modules(course: Course, parsed: CourseFolder, report: SyncReport, *, fo
                 module.edited_in_browser_at = None
             else:
                 _apply_module_file(module, item, note + (" (--force over a browser edit)" if browser_edited else ""))
+                action = action or "updated"
+        if module.position != item.position:
+            if module.edited_in_browser_at is not None and not force:
+                # Reordered (or edited) in the browser: like a body edit, the browser's order wins until --force.
+                report.conflicts.append(order_conflict_message(item, module))
+            else:
+                module.position = item.position
                 action = action or "updated"
         if action:
             report.count("modules", action)

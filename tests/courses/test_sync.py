@@ -185,6 +185,25 @@ def test_a_file_that_catches_up_with_the_browser_is_no_conflict(app, folders):
     assert module("intro").edited_in_browser_at is None and len(module("intro").revisions) == 2
 
 
+def test_a_browser_reorder_is_kept_by_sync_unless_forced(app, folders):
+    from lms.courses import authoring
+
+    run(folders)
+    course = module("intro").course
+    files_order = [m.slug for m in sorted(course.live_modules, key=lambda m: m.position)]
+    authoring.reorder(course, [m.id for m in reversed(course.live_modules)], NOW)
+    db.session.commit()
+    browser_order = [m.slug for m in sorted(course.live_modules, key=lambda m: m.position)]
+    assert browser_order == list(reversed(files_order))
+
+    report = run(folders)
+    assert report.conflicts and all("the browser's order is kept" in c for c in report.conflicts)
+    assert [m.slug for m in sorted(module("intro").course.live_modules, key=lambda m: m.position)] == browser_order
+
+    run(folders, force=True)
+    assert [m.slug for m in sorted(module("intro").course.live_modules, key=lambda m: m.position)] == files_order
+
+
 def test_labs_are_updated_archived_and_restored(app, folders):
     courses, labs = folders
     run(folders)
