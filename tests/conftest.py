@@ -133,13 +133,18 @@ def db_url(request, tmp_path):
     return request.getfixturevalue("postgres_url")
 
 
-@pytest.fixture
-def db_app(app_factory, db_url):
-    """An app on `db_url` with an empty schema made from the models."""
-    app = app_factory(SQLALCHEMY_DATABASE_URI=db_url)
+def fresh_schema(app_factory, url):
+    """Yield an app on `url` with an empty schema made from the models (in its app context); drop it after."""
+    app = app_factory(SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         _db.drop_all()
         _db.create_all()
         yield app
         _db.session.remove()
         _db.drop_all()
+
+
+@pytest.fixture
+def db_app(app_factory, db_url):
+    """An app on `db_url` (SQLite, then PostgreSQL) with an empty schema made from the models."""
+    yield from fresh_schema(app_factory, db_url)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from lms.quizzes.gift import _CATEGORY, _FORMAT_RE
+from lms.quizzes.gift_text import _CATEGORY, _FORMAT_RE
 from lms.quizzes.questions import Question
 
 __all__ = ["dump"]

@@ -3,8 +3,9 @@
 import pytest
 
 from lms.courses import files, sync
-from lms.courses.files import image_links, module_file_text, read_content, read_course, read_module
+from lms.courses.files import module_file_text, read_content, read_course, read_module
 from lms.courses.frontmatter import MAX_BYTES
+from lms.courses.images import image_links
 from lms.extensions import db
 
 from .content_factory import (

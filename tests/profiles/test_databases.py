@@ -13,6 +13,7 @@ from lms.orgs import people
 from lms.orgs.models import Organisation
 from lms.profiles import directory, rules
 from lms.profiles.models import Profile
+from tests.conftest import fresh_schema
 from tests.profiles.conftest import fill_profile
 
 
@@ -36,13 +37,7 @@ def test_directory_filters(db_app):
 
 @pytest.fixture
 def pg_app(app_factory, postgres_url):
-    app = app_factory(SQLALCHEMY_DATABASE_URI=postgres_url)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.drop_all()
+    yield from fresh_schema(app_factory, postgres_url)
 
 
 def test_two_requests_creating_one_profile_make_one_row(pg_app):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lms.quizzes import gift, questions
+from lms.quizzes import gift, gift_text, questions
 
 Answer, Question, GiftError, parse, dump = (questions.Answer, questions.Question, gift.GiftError,
                                             gift.parse, gift.dump)
@@ -247,7 +247,7 @@ def test_import_question_with_tags_and_idnumber():
     ("// [tag:t\\]ag].", "", ["t]ag"]),
 ])
 def test_extract_idnumber_and_tags_from_comment(comment, idnumber, tags):
-    assert gift._id_and_tags(comment) == (idnumber, tags)
+    assert gift_text._id_and_tags(comment) == (idnumber, tags)
 
 
 # --- Moodle's export tests: same GIFT text (without Moodle's "// question: id" header) --------
