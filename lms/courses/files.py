@@ -11,9 +11,11 @@ from pathlib import Path
 
 from lms.courses.frontmatter import (
     ContentError,
+    Invalid,
     Key,
     boolean,
     choice,
+    describe,
     dump_document,
     email,
     email_list,
@@ -33,6 +35,24 @@ GIFT_FILE_RE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.gift$")
 COURSE_FILE = "course.md"
 FINAL_GIFT = "final.gift"
 SLUG_MAX = 100
+
+
+def slug(value):
+    if not isinstance(value, str) or not SLUG_RE.match(value.strip()) or len(value.strip()) > SLUG_MAX:
+        raise Invalid(f"must be a slug (lower-case letters, digits and single hyphens), not {describe(value)}")
+    return value.strip()
+
+
+def slug_list(value):
+    if not isinstance(value, list):
+        raise Invalid(f"must be a list of slugs like [cobot-cell], not {describe(value)}")
+    clean = []
+    for position, entry in enumerate(value, 1):
+        try:
+            clean.append(slug(entry))
+        except Invalid as exc:
+            raise Invalid(f"entry {position} {exc}") from None
+    return list(dict.fromkeys(clean))
 
 # Functions (parsed_course) -> list of `path:line: message`, run on every course that reads cleanly;
 # the quiz feature appends one that checks the .gift files.
@@ -55,6 +75,10 @@ COURSE_SCHEMA = {
     "trainers": Key(email_list, required=True),
     "prerequisites": Key(text_list(200), default=list),
     "final_quiz": Key(None, default=dict, schema=QUIZ_SCHEMA),
+    # Editions: the slug of the course this one translates (another folder, another language).
+    "translation_of": Key(slug),
+    "cover": Key(text(300)),  # an image under media/, shown on course cards
+    "labs": Key(slug_list, default=list),  # demo labs that fit the course, by lab slug
 }
 MODULE_SCHEMA = {
     "title": Key(text(200), required=True),
@@ -73,6 +97,17 @@ LAB_SCHEMA = {
     "minutes": Key(whole_number(1)),
     "audience": Key(one_of_list(AUDIENCES)),
     "accessibility": Key(text(allow_empty=True), default=""),
+    "fee": Key(text(200), default=""),  # "Free" or the price, as the visitor should read it
+    "languages": Key(one_of_list(LANGUAGES), default=list),  # languages a session is held in
+}
+# labs/<language>/<lab-slug>.md: the same lab described in another language (sessions stay one lab's).
+LAB_TRANSLATION_SCHEMA = {
+    "name": Key(text(200), required=True),
+    "venue": Key(text(200)),
+    "address": Key(text(300)),
+    "equipment": Key(text_list(300)),
+    "accessibility": Key(text(allow_empty=True)),
+    "fee": Key(text(200)),
 }
 
 
@@ -91,14 +126,16 @@ def module_values(m) -> dict:
 def course_values(c) -> dict:
     return {"title": c.title, "summary": c.summary or "", "description": c.description or "",
             "language": c.language, "audience": c.audience or [], "trainer_emails": c.trainer_emails or [],
-            "prerequisites": c.prerequisites or [], "final_quiz_settings": c.final_quiz_settings or {}}
+            "prerequisites": c.prerequisites or [], "final_quiz_settings": c.final_quiz_settings or {},
+            "translation_of": c.translation_of, "cover": c.cover, "lab_slugs": c.lab_slugs or []}
 
 
 def lab_values(lab) -> dict:
     return {"name": lab.name, "venue": lab.venue, "address": lab.address, "seats": lab.seats,
             "equipment": lab.equipment or [], "coordinator_email": lab.coordinator_email, "minutes": lab.minutes,
             "audience": lab.audience or [], "accessibility": lab.accessibility or "",
-            "description": lab.description or ""}
+            "description": lab.description or "", "fee": lab.fee or "", "languages": lab.languages or [],
+            "translations": lab.translations or {}}
 
 
 @dataclass
@@ -133,6 +170,9 @@ class CourseFolder:
     final_quiz_settings: dict = field(default_factory=dict)
     modules: list[ModuleFile] = field(default_factory=list)
     final_gift_path: Path | None = None
+    translation_of: str | None = None
+    cover: str | None = None
+    lab_slugs: list = field(default_factory=list)
 
     @property
     def content_hash(self) -> str:
@@ -157,6 +197,9 @@ class LabFile:
     minutes: int | None = None
     audience: list = field(default_factory=list)
     accessibility: str = ""
+    fee: str = ""
+    languages: list = field(default_factory=list)
+    translations: dict = field(default_factory=dict)  # language -> {name, venue, ..., description}
 
     @property
     def content_hash(self) -> str:
@@ -207,6 +250,9 @@ def read_course(folder: Path) -> tuple[CourseFolder | None, list[ContentError]]:
         errors.extend(more)
         if doc is not None:
             errors.extend(check_images(course_file, folder, doc.body, doc.body_line))
+            if doc.meta["cover"]:
+                line = doc.lines.get(("cover",), 1)
+                errors.extend(check_images(course_file, folder, f"![cover]({doc.meta['cover']})", line))
 
     modules, gifts, final_gift = [], [], None
     for entry in sorted(folder.iterdir()):
@@ -252,6 +298,7 @@ def read_course(folder: Path) -> tuple[CourseFolder | None, list[ContentError]]:
         language=meta["language"], audience=meta["audience"], trainer_emails=meta["trainers"],
         prerequisites=meta["prerequisites"], final_quiz_settings=meta["final_quiz"],
         modules=list(by_slug.values()), final_gift_path=final_gift,
+        translation_of=meta["translation_of"], cover=meta["cover"], lab_slugs=meta["labs"],
     ), []
 
 
@@ -283,7 +330,7 @@ def read_lab(path: Path) -> tuple[LabFile | None, list[ContentError]]:
     return LabFile(slug=path.stem, path=path, name=meta["name"], venue=meta["venue"], address=meta["address"],
                    seats=meta["seats"], equipment=meta["equipment"], coordinator_email=meta["coordinator"],
                    description=doc.clean_body, minutes=meta["minutes"], audience=meta["audience"] or [],
-                   accessibility=meta["accessibility"]), []
+                   accessibility=meta["accessibility"], fee=meta["fee"], languages=meta["languages"]), []
 
 
 def read_labs(root: Path) -> tuple[list[LabFile], list[ContentError]]:
@@ -298,7 +345,44 @@ def read_labs(root: Path) -> tuple[list[LabFile], list[ContentError]]:
         errors.extend(more)
         if lab is not None:
             labs.append(lab)
+    by_slug = {lab.slug: lab for lab in labs}
+    for language in LANGUAGES:
+        for path in sorted((root / language).glob("*.md")):
+            doc, more = read_document(path, LAB_TRANSLATION_SCHEMA)
+            errors.extend(more)
+            if doc is None:
+                continue
+            lab = by_slug.get(path.stem)
+            if lab is None:
+                errors.append(ContentError(str(path), 1, f"no lab file {path.name} in {root} for this translation"))
+                continue
+            values = {k: v for k, v in doc.meta.items() if v is not None}
+            lab.translations[language] = {**values, "description": doc.clean_body}
     return labs, errors
+
+
+def check_editions(courses: list[CourseFolder], labs: list[LabFile] | None) -> list[ContentError]:
+    """Links between files: an edition names an existing course in another language that is not itself an
+    edition; a course names labs that exist (when the labs were read)."""
+    errors = []
+    by_slug = {c.slug: c for c in courses}
+    for course in courses:
+        where = str(course.course_file)
+        if course.translation_of:
+            original = by_slug.get(course.translation_of)
+            if original is None:
+                errors.append(ContentError(where, 1, f"translation_of: no course '{course.translation_of}'"))
+            elif original.translation_of:
+                errors.append(ContentError(where, 1, f"translation_of: '{original.slug}' is itself an edition of "
+                                           f"'{original.translation_of}'; name the original"))
+            elif original.language == course.language:
+                errors.append(ContentError(where, 1, f"translation_of: '{original.slug}' is in the same language"))
+        if labs is not None:
+            known = {lab.slug for lab in labs}
+            for name in course.lab_slugs:
+                if name not in known:
+                    errors.append(ContentError(where, 1, f"labs: no lab '{name}' in the labs folder"))
+    return errors
 
 
 def read_content(courses_dir=None, labs_dir=None) -> Content:
@@ -315,6 +399,7 @@ def read_content(courses_dir=None, labs_dir=None) -> Content:
     if labs_dir is not None:
         content.labs, errors = read_labs(Path(labs_dir))
         content.errors.extend(errors)
+    content.errors.extend(check_editions(content.courses, content.labs if labs_dir is not None else None))
     return content
 
 
@@ -325,6 +410,12 @@ def course_file_text(course) -> str:
     meta = {"title": course.title, "summary": course.summary or "", "language": course.language,
             "audience": list(course.audience or []), "trainers": list(course.trainer_emails or []),
             "prerequisites": list(course.prerequisites or [])}
+    if course.translation_of:
+        meta["translation_of"] = course.translation_of
+    if course.cover:
+        meta["cover"] = course.cover
+    if course.lab_slugs:
+        meta["labs"] = list(course.lab_slugs)
     if course.final_quiz_settings:
         meta["final_quiz"] = dict(course.final_quiz_settings)
     return dump_document(meta, course.description or "")

@@ -92,7 +92,7 @@ def split_front_matter(path: Path, text: str):
     return ContentError(str(path), 1, "the front matter is not closed: add a line '---' after the keys")
 
 
-def _describe(value) -> str:
+def describe(value) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -140,7 +140,7 @@ def parse_yaml(path: Path, yaml_text: str, first_line: int):
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        what = "empty" if data is None else _describe(data)
+        what = "empty" if data is None else describe(data)
         return None, {}, [ContentError(
             str(path), first_line, f"the front matter must be a mapping of keys to values (it is {what})")]
     lines, duplicates = _key_lines(node, first_line)
@@ -153,7 +153,7 @@ def parse_yaml(path: Path, yaml_text: str, first_line: int):
 def text(max_length: int | None = None, allow_empty: bool = False) -> Callable:
     def check(value):
         if not isinstance(value, str):
-            raise Invalid(f"must be text, not {_describe(value)} (put it in quotes)")
+            raise Invalid(f"must be text, not {describe(value)} (put it in quotes)")
         value = value.strip()
         if not value and not allow_empty:
             raise Invalid("must not be empty")
@@ -168,21 +168,21 @@ def whole_number(minimum: int = 0, maximum: int | None = None) -> Callable:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum or (
                 maximum is not None and value > maximum):
             limits = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
-            raise Invalid(f"must be a whole number {limits}, not {_describe(value)}")
+            raise Invalid(f"must be a whole number {limits}, not {describe(value)}")
         return value
     return check
 
 
 def boolean(value):
     if not isinstance(value, bool):
-        raise Invalid(f"must be true or false, not {_describe(value)}")
+        raise Invalid(f"must be true or false, not {describe(value)}")
     return value
 
 
 def choice(*allowed: str) -> Callable:
     def check(value):
         if value not in allowed:
-            raise Invalid(f"must be one of {', '.join(allowed)}, not {_describe(value)}")
+            raise Invalid(f"must be one of {', '.join(allowed)}, not {describe(value)}")
         return value
     return check
 
@@ -192,7 +192,7 @@ def text_list(max_length: int | None = None, non_empty: bool = False) -> Callabl
 
     def check(value):
         if not isinstance(value, list):
-            raise Invalid(f"must be a list like [a, b], not {_describe(value)}")
+            raise Invalid(f"must be a list like [a, b], not {describe(value)}")
         if non_empty and not value:
             raise Invalid("must list at least one value")
         clean = []
@@ -208,25 +208,25 @@ def text_list(max_length: int | None = None, non_empty: bool = False) -> Callabl
 def one_of_list(allowed: tuple, non_empty: bool = True) -> Callable:
     def check(value):
         if not isinstance(value, list):
-            raise Invalid(f"must be a list like [{', '.join(allowed[:2])}], not {_describe(value)}")
+            raise Invalid(f"must be a list like [{', '.join(allowed[:2])}], not {describe(value)}")
         if non_empty and not value:
             raise Invalid(f"must list at least one of {', '.join(allowed)}")
         unknown = [v for v in value if v not in allowed]
         if unknown:
-            raise Invalid(f"{_describe(unknown[0])} is not one of {', '.join(allowed)}")
+            raise Invalid(f"{describe(unknown[0])} is not one of {', '.join(allowed)}")
         return list(dict.fromkeys(value))  # keep the order, drop repeats
     return check
 
 
 def email(value):
     if not isinstance(value, str) or not EMAIL_RE.match(value.strip()):
-        raise Invalid(f"must be an e-mail address, not {_describe(value)}")
+        raise Invalid(f"must be an e-mail address, not {describe(value)}")
     return value.strip().lower()
 
 
 def email_list(value):
     if not isinstance(value, list):
-        raise Invalid(f"must be a list of e-mail addresses like [a@example.org], not {_describe(value)}")
+        raise Invalid(f"must be a list of e-mail addresses like [a@example.org], not {describe(value)}")
     clean = []
     for position, entry in enumerate(value, 1):
         try:
@@ -265,7 +265,7 @@ def check_mapping(path: Path, data: dict, lines: dict, schema: dict, prefix=(), 
         value = data[name]
         if spec.schema is not None:
             if not isinstance(value, dict):
-                errors.append(ContentError(where, line, f"{dotted}: must be a mapping of keys to values, not {_describe(value)}"))
+                errors.append(ContentError(where, line, f"{dotted}: must be a mapping of keys to values, not {describe(value)}"))
                 continue
             nested, nested_errors = check_mapping(path, value, lines, spec.schema, (*prefix, name), line)
             values[name] = {k: v for k, v in nested.items() if value.get(k) is not None}  # only what was written

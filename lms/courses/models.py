@@ -24,6 +24,10 @@ class Course(db.Model):
     trainer_emails: Mapped[list] = mapped_column(JSON, default=list)
     prerequisites: Mapped[list] = mapped_column(JSON, default=list)  # free text; a course slug becomes a link
     final_quiz_settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Slug of the course this one is an edition of (same course in another language); None for originals.
+    translation_of: Mapped[str | None] = mapped_column(String(100), index=True)
+    cover: Mapped[str | None] = mapped_column(String(300))  # image path under the course's media/
+    lab_slugs: Mapped[list] = mapped_column(JSON, default=list)  # demo labs that fit the course
     is_published: Mapped[bool] = mapped_column(default=True)
     # Hash of course.md as last synced: tells sync whether the file changed.
     file_hash: Mapped[str | None] = mapped_column(String(64))

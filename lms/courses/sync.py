@@ -134,6 +134,9 @@ def sync_course(parsed: CourseFolder, report: SyncReport) -> tuple[Course, bool]
     course.trainer_emails = list(parsed.trainer_emails)
     course.prerequisites = list(parsed.prerequisites)
     course.final_quiz_settings = dict(parsed.final_quiz_settings)
+    course.translation_of = parsed.translation_of
+    course.cover = parsed.cover
+    course.lab_slugs = list(parsed.lab_slugs)
     course.file_hash = new_hash
     return course, True
 

@@ -23,6 +23,10 @@ class Lab(db.Model):
     audience: Mapped[list] = mapped_column(JSON, default=list)
     accessibility: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    fee: Mapped[str] = mapped_column(String(200), default="")
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    # language -> the lab's texts in that language (labs/<language>/<slug>.md)
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
     # Hash of the lab file as last synced; None for a lab made in the browser, which sync leaves alone.
     file_hash: Mapped[str | None] = mapped_column(String(64))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # removed from the files: hidden, kept
@@ -31,6 +35,10 @@ class Lab(db.Model):
 
     def __repr__(self):
         return f"<Lab {self.slug}>"
+
+    def text(self, name: str, language: str):
+        """A text field in `language` where the lab has a translation of it, else as written."""
+        return (self.translations or {}).get(language, {}).get(name) or getattr(self, name)
 
     @property
     def is_archived(self) -> bool:
