@@ -46,7 +46,8 @@ def test_openapi_document_lists_me(client):
 def test_tokens_page_shows_the_token_once_then_only_its_prefix(client, create_user, login):
     create_user()
     login()
-    created = client.post("/settings/tokens", data={"name": "ITS script"}).get_data(as_text=True)
+    created = client.post("/settings/tokens", data={"token-name": "ITS script"}, follow_redirects=True)
+    created = created.get_data(as_text=True)
     import re
 
     clear = re.search(r'value="(lms_[^"]+)"', created).group(1)

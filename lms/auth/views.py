@@ -1,7 +1,7 @@
 """Sign-in, sign-out, password reset, invitations and personal settings."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -134,10 +134,22 @@ def settings():
 
 
 def _settings_page(**forms):
-    forms.setdefault("form", SettingsForm(obj=current_user, language=current_user.language or ""))
-    forms.setdefault("password_form", ChangePasswordForm())
-    forms.setdefault("token_form", ApiTokenForm())
-    return render_template("auth/settings.html", tokens=accounts.user_api_tokens(current_user), **forms)
+    # formdata=None: a form that was not the one posted starts from the account, never from another form's fields.
+    forms.setdefault("form", SettingsForm(formdata=None, obj=current_user, language=current_user.language or ""))
+    forms.setdefault("password_form", ChangePasswordForm(formdata=None))
+    forms.setdefault("token_form", ApiTokenForm(formdata=None, prefix="token"))
+    # Shown once, on the page the creation redirected to (Post/Redirect/Get), then gone from the session.
+    new_token = session.pop("new_api_token", None) if request.method == "GET" else None
+    return render_template("auth/settings.html", tokens=accounts.user_api_tokens(current_user),
+                           new_token=new_token, **forms)
+
+
+@bp.get("/settings/password")
+@bp.get("/settings/tokens")
+@login_required
+def settings_form_pages():
+    """The addresses the settings forms post to: a reload or a language switch there lands on the page."""
+    return redirect(url_for("auth.settings"))
 
 
 @bp.post("/settings/password")
@@ -163,12 +175,13 @@ def change_password():
 @bp.post("/settings/tokens")
 @login_required
 def create_token():
-    form = ApiTokenForm()
+    form = ApiTokenForm(prefix="token")
     if not form.validate_on_submit():
         return _settings_page(token_form=form), 400
     token, clear = accounts.create_api_token(current_user, form.name.data)
     db.session.commit()
-    return _settings_page(new_token=clear, new_token_name=token.name)
+    session["new_api_token"] = {"name": token.name, "token": clear}
+    return redirect(url_for("auth.settings", _anchor="h-tokens"))
 
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")
