@@ -32,9 +32,20 @@ def run_command(host, port, debug):
     from werkzeug.serving import run_simple
 
     app = current_app._get_current_object()
+    if not app.config.get("BASE_URL_IS_EXPLICIT"):
+        app.config["BASE_URL"] = dev_base_url(host, port)
     click.echo(f"Officina 4.0 on http://{host}:{port}/  (Ctrl+C to stop)")
     # run_simple, not app.run(): Flask ignores app.run() inside its own CLI.
     run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
+
+
+def dev_base_url(host: str, port: int) -> str:
+    """The address e-mailed links and API `url` fields use under `lms run` when LMS_BASE_URL is not set."""
+    if host in ("0.0.0.0", "::", ""):  # every interface: this machine is reachable at least here
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 @click.command("demo")

@@ -12,7 +12,7 @@ DEFAULTS = {
     "LANGUAGES": ["it", "en"],
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Rome",
-    "BASE_URL": "http://127.0.0.1:5000",
+    "BASE_URL": "",  # empty: http://127.0.0.1:5000, or the port `lms run --port` serves on
     "SMTP_HOST": "",
     "SMTP_PORT": 25,
     "SMTP_USER": "",
@@ -60,6 +60,7 @@ _ENV = {
 }
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def load(app, test_config=None):
@@ -73,6 +74,10 @@ def load(app, test_config=None):
                 app.config[key] = convert(value)
     else:
         app.config.update(test_config)
+
+    # Links follow the development server's port unless an operator named the address (lms/cli.py: run).
+    app.config["BASE_URL_IS_EXPLICIT"] = bool(app.config["BASE_URL"])
+    app.config["BASE_URL"] = app.config["BASE_URL"] or DEFAULT_BASE_URL
 
     instance = Path(app.instance_path)
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'lms.sqlite3'}")

@@ -80,3 +80,85 @@ def test_lms_run_serves_the_app(tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def _serve(env, port):
+    """Start `lms run --port PORT` with `env`; returns the process once it answers."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    lms = Path(sys.executable).with_name("lms")
+    server = subprocess.Popen([str(lms), "run", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60  # a loaded machine imports slowly
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise AssertionError(f"lms run did not answer on its port: {server.communicate(timeout=10)[0]!r}")
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_lms_run_links_follow_its_port_unless_the_base_url_is_set(tmp_path):
+    """API `url` fields (and e-mailed links, built the same way) name the port `lms run` serves on."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+    from pathlib import Path
+
+    lms = str(Path(sys.executable).with_name("lms"))
+    env = {k: v for k, v in os.environ.items() if k != "LMS_BASE_URL"}
+    env.update(LMS_DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}", LMS_SECRET_KEY="x" * 32)
+    for args in (["db", "upgrade"], ["content", "sync"],
+                 ["users", "create", "--email", "api@example.com", "--name", "Api", "--role", "learner"]):
+        subprocess.run([lms, *args], env=env, check=True, capture_output=True)
+    token = subprocess.run([lms, "users", "token", "api@example.com"], env=env, check=True,
+                           capture_output=True, text=True).stdout.strip().splitlines()[-1]
+
+    def module_urls(port, env):
+        server = _serve(env, port)
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/courses/digitalization-101",
+                                             headers={"Authorization": f"Bearer {token}"})
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return [m["url"] for m in json.load(response)["modules"]]
+        finally:
+            server.terminate()
+            server.wait(10)
+
+    port = _free_port()
+    urls = module_urls(port, env)
+    assert urls and all(u.startswith(f"http://127.0.0.1:{port}/courses/") for u in urls)
+    explicit = module_urls(_free_port(), dict(env, LMS_BASE_URL="https://lms.example.org"))
+    assert explicit and all(u.startswith("https://lms.example.org/courses/") for u in explicit)
+
+
+def test_the_dev_base_url_names_a_reachable_host():
+    from lms.cli import dev_base_url
+
+    assert dev_base_url("127.0.0.1", 5101) == "http://127.0.0.1:5101"
+    assert dev_base_url("0.0.0.0", 8080) == "http://127.0.0.1:8080"
+    assert dev_base_url("::1", 8080) == "http://[::1]:8080"
+
+
+def test_mail_links_use_the_configured_base_url(app_factory):
+    from lms.notify import mail
+
+    app = app_factory(BASE_URL="http://127.0.0.1:5101")
+    with app.test_request_context():
+        assert mail.absolute_url("auth.login").startswith("http://127.0.0.1:5101/login")
