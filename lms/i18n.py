@@ -42,7 +42,8 @@ def init_app(app):
 
         return {
             "current_language": str(get_locale()),
-            "languages": app.config["LANGUAGES"],
+            # Named so that a page's own `languages` (e.g. the catalogue's filter) cannot hide the switch.
+            "interface_languages": app.config["LANGUAGES"],
             "current_timezone": str(get_timezone()),
             "config_view_functions": app.view_functions,
         }
