@@ -1,5 +1,14 @@
-"""Labs: demo labs loaded from labs/*.md; sessions, bookings and attendance come later."""
+"""Labs: demo labs loaded from labs/*.md, their sessions, seat booking with waitlists, attendance, calendars.
+
+The blueprint is made here; `init_app` imports the view modules, which add their routes to it.
+"""
+from flask import Blueprint
+
+bp = Blueprint("labs", __name__, url_prefix="/labs")
 
 
 def init_app(app):
-    from lms.labs import models  # noqa: F401  (register the tables)
+    # models registers the tables; each views_* module adds its routes to bp.
+    from lms.labs import models, views_booking, views_coordination, views_public  # noqa: F401
+
+    app.register_blueprint(bp)

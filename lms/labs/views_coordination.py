@@ -1,0 +1,1 @@
+"""Coordinators' pages: their home, session forms, attendance, sign-in sheet, CSV export."""
