@@ -8,6 +8,7 @@ from lms.api.serializers import iso, page_dict
 from lms.api.views import bp
 from lms.auth.models import User
 from lms.courses import access, enrolment
+from lms.courses.catalogue import editions_of
 from lms.courses.models import Course, Enrolment
 from lms.dbtypes import utcnow
 from lms.extensions import db
@@ -24,8 +25,13 @@ def course_dict(course: Course, with_modules: bool = False) -> dict:
         "language": course.language, "audience": list(course.audience or []),
         "trainers": list(course.trainer_emails or []), "minutes": course.total_minutes,
         "module_count": len(course.live_modules), "url": _page_url("courses.course", slug=course.slug),
+        # Editions: the original's slug for a translation, null for an original.
+        "translation_of": course.translation_of,
     }
     if with_modules:
+        data["editions"] = [{"slug": other.slug, "language": other.language,
+                             "url": _page_url("courses.course", slug=other.slug)}
+                            for other in editions_of(course) if access.can_see_course(g.api_user, other)]
         data["modules"] = [
             {"id": m.id, "slug": m.slug, "position": index, "title": m.title, "minutes": m.minutes,
              "audience": list(m.effective_audience),

@@ -1,14 +1,35 @@
 """Queries over published courses: the home page's featured list and the catalogue with filters and search."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from lms.courses.models import AUDIENCES, Course, Module
 from lms.extensions import db
 
 
-def featured_courses(limit: int = 6) -> list[Course]:
-    return list(db.session.scalars(select(Course).where(Course.is_published).order_by(Course.title).limit(limit)))
+def in_language_first(items: list, language: str | None, key=lambda item: item) -> list:
+    """`items` with those whose course is in `language` first, each group in its own order."""
+    if not language:
+        return list(items)
+    return sorted(items, key=lambda item: key(item).language != language)
+
+
+def featured_courses(limit: int = 6, language: str | None = None) -> list[Course]:
+    """Published courses for the home page: one edition of each course, the one in `language` where there is
+    one, else the original."""
+    courses = list(db.session.scalars(select(Course).where(Course.is_published).order_by(Course.title)))
+    chosen: dict[str, Course] = {}
+    for course in in_language_first(courses, language):
+        chosen.setdefault(course.translation_of or course.slug, course)
+    return in_language_first(list(chosen.values()), language)[:limit]
+
+
+def editions_of(course: Course) -> list[Course]:
+    """The other published editions of `course` (its original and the original's translations), by language."""
+    root = course.translation_of or course.slug
+    return list(db.session.scalars(
+        select(Course).where(Course.is_published, Course.id != course.id,
+                             or_(Course.slug == root, Course.translation_of == root)).order_by(Course.language)))
 
 
 @dataclass
@@ -34,12 +55,19 @@ def _matches(course: Course, audience: str | None, language: str | None) -> bool
     return True
 
 
-def catalogue(query: str = "", audience: str | None = None, language: str | None = None) -> list[CatalogueEntry]:
-    """Published courses with at least one live module, filtered by role and language, searched by `query`.
+def catalogue(query: str = "", audience: str | None = None, language: str | None = None,
+              reader_language: str | None = None) -> list[CatalogueEntry]:
+    """Published courses with at least one live module, filtered by role and language, searched by `query`;
+    courses in `reader_language` (the interface's) come first.
 
     Without a query the courses come by title; with one, in the search's order of relevance, each with the
     live modules that matched. Drafts and archived modules never appear, whatever the search index holds.
     """
+    entries = _catalogue(query, audience, language)
+    return in_language_first(entries, reader_language, key=lambda entry: entry.course)
+
+
+def _catalogue(query, audience, language) -> list[CatalogueEntry]:
     audience = audience if audience in AUDIENCES else None
     query = (query or "").strip()
     if not query:

@@ -12,6 +12,8 @@ AUDIENCE_LABELS = {
     "hr": _l("HR"),
 }
 LANGUAGE_LABELS = {"en": _l("English"), "it": _l("Italian")}
+# The link from a course to its edition in another language, named by that language.
+ALSO_IN = {"en": _l("Also in English"), "it": _l("Also in Italian")}
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_MESSAGE = _l("Use lower-case letters, digits and single hyphens, e.g. “data-for-managers”.")
 

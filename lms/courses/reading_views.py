@@ -2,8 +2,8 @@
 from functools import lru_cache
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -11,8 +11,8 @@ from lms.auth.decorators import role_required
 from lms.auth.models import User
 from lms.courses import access, enrolment
 from lms.courses.catalogue import catalogue as find_courses
-from lms.courses.catalogue import published_languages
-from lms.courses.forms import AUDIENCE_LABELS, LANGUAGE_LABELS
+from lms.courses.catalogue import editions_of, published_languages
+from lms.courses.forms import ALSO_IN, AUDIENCE_LABELS, LANGUAGE_LABELS
 from lms.courses.models import AUDIENCES, Course
 from lms.courses.views import bp, media_base, trainer_links
 from lms.dbtypes import utcnow
@@ -33,7 +33,7 @@ def catalogue():
     audience = audience if audience in AUDIENCES else ""
     language = request.args.get("language", "")
     language = language if language in LANGUAGE_LABELS else ""
-    entries = find_courses(q, audience or None, language or None)
+    entries = find_courses(q, audience or None, language or None, reader_language=str(get_locale()))
     progress = {}
     if current_user.is_authenticated:
         progress = {e.course.id: enrolment.course_progress(current_user, e.course) for e in entries
@@ -77,6 +77,8 @@ def course(slug):
         trainers=trainer_links(course), prerequisites=_prerequisite_links(course),
         can_author=access.can_author(current_user, course), manages_staff=manages_staff,
         language_label=LANGUAGE_LABELS.get(course.language, course.language),
+        editions=[(other, ALSO_IN.get(other.language, other.language)) for other in editions_of(course)
+                  if access.can_see_course(current_user, other)],
     )
 
 

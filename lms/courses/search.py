@@ -2,16 +2,20 @@
 
 One row of `search_documents` per course (title, summary, description) and per module (title, summary,
 body), as plain text. Its `index_title`/`index_body` columns hold the same text reduced to lower-case
-words without accents, so both databases see identical tokens: SQLite searches them through an FTS5
-table kept in step by triggers, PostgreSQL through a GIN index on their tsvector. Every row is indexed,
+word stems without accents, stemmed in Python by the Snowball stemmer of the course's language (the
+algorithm of PostgreSQL's `italian` and `english` configurations), so both databases see identical tokens
+and "digitalizzazione" finds "digitalizzare": SQLite searches them through an FTS5 table kept in step by
+triggers, PostgreSQL through a GIN index on their tsvector ('simple': the words are already stems). Every row is indexed,
 published or not; what may be found (published course, published and not archived module) is decided
 when searching, so publishing or archiving needs no reindex.
 """
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 
+import snowballstemmer
 from sqlalchemy import ForeignKey, String, Text, column, delete, event, or_, select, table, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, aliased, mapped_column
@@ -156,10 +160,30 @@ def words(value: str) -> list[str]:
     return _WORD.findall(fold(value))
 
 
+STEMMERS = {"en": "english", "it": "italian"}  # course language -> Snowball algorithm
+
+
+@cache
+def _stemmer(language: str):
+    return snowballstemmer.stemmer(STEMMERS.get(language, "english"))
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str, language: str) -> str:
+    """The Snowball stem of one folded word ("digitalizzazione" and "digitalizzare" -> "digitalizz")."""
+    return _stemmer(language).stemWord(word)
+
+
+def stems(value: str, language: str) -> list[str]:
+    return [stem(w, language) for w in words(value)]
+
+
 def _document(course, module, title, body_text, audience) -> SearchDocument:
+    language = course.language
     return SearchDocument(course_id=course.id, module_id=module.id if module else None, title=title[:200],
                           body=body_text, audience=" " + " ".join(audience or []) + " ",
-                          index_title=" ".join(words(title)), index_body=" ".join(words(body_text)))
+                          index_title=" ".join(stems(title, language)),
+                          index_body=" ".join(stems(body_text, language)))
 
 
 def reindex(course: Course):
@@ -185,6 +209,16 @@ def reindex_all() -> int:
     return len(courses)
 
 
+def reindex_missing() -> int:
+    """Index every course that has no search rows (made in the browser before an upgrade cleared the
+    index, for instance); the number of courses indexed."""
+    indexed = select(SearchDocument.course_id)
+    courses = list(db.session.scalars(select(Course).where(Course.id.not_in(indexed))))
+    for course in courses:
+        reindex(course)
+    return len(courses)
+
+
 def is_indexed(course: Course) -> bool:
     return db.session.scalar(select(SearchDocument.id).where(SearchDocument.course_id == course.id).limit(1)) is not None
 
@@ -192,10 +226,19 @@ def is_indexed(course: Course) -> bool:
 # Searching -------------------------------------------------------------------------------------------
 
 def query_terms(query: str) -> list[str]:
-    """The words of a query, reduced like the index: quotes, operators and punctuation are dropped, so
+    """The words of a query, folded like the index: quotes, operators and punctuation are dropped, so
     nothing the user types reaches FTS syntax."""
     terms = [t[:MAX_TERM_LENGTH] for t in words(query or "")]
     return list(dict.fromkeys(terms))[:MAX_TERMS]
+
+
+def term_stems(term: str, language: str | None) -> list[str]:
+    """The stems one query word may have in the index: in the courses' language when the search is limited
+    to one, else in every language (a query's own language is unknown). Each matches as a prefix."""
+    languages = [language] if language in STEMMERS else list(STEMMERS)
+    found = sorted({stem(term, lang) for lang in languages} | {term}, key=len)
+    # A stem that starts with a shorter one adds nothing to a prefix match.
+    return [s for i, s in enumerate(found) if not any(s.startswith(t) for t in found[:i])]
 
 
 def snippet(body: str, terms: list[str], before: int = 12, after: int = 24) -> str:
@@ -236,21 +279,23 @@ def search_courses(query: str, language: str | None = None, audience: str | None
         stmt = stmt.where(Course.language == language)
     if audience:
         stmt = stmt.where(SearchDocument.audience.like(f"% {audience} %"))
+    alternatives = [term_stems(t, language) for t in terms]
     if db.session.get_bind().dialect.name == "postgresql":
-        tsquery = " & ".join(f"{t}:*" for t in terms)
+        tsquery = " & ".join("(" + " | ".join(f"{s}:*" for s in alts) + ")" for alts in alternatives)
         stmt = (stmt.where(text(f"{PG_TSVECTOR} @@ to_tsquery('simple', :tsquery)").bindparams(tsquery=tsquery))
                 .order_by(text(f"ts_rank({PG_TSVECTOR}, to_tsquery('simple', :tsquery)) DESC")
                           .bindparams(tsquery=tsquery), SearchDocument.id))
     else:
         _sqlite_ready()
-        match = " ".join(f'"{t}"*' for t in terms)
+        match = " AND ".join("(" + " OR ".join(f'"{s}"*' for s in alts) + ")" for alts in alternatives)
         fts = table("search_fts", column("rowid"))
         stmt = (stmt.join(fts, fts.c.rowid == SearchDocument.id)
                 .where(text("search_fts MATCH :match").bindparams(match=match))
                 .order_by(text("bm25(search_fts, 10.0, 1.0)"), SearchDocument.id))
+    prefixes = [s for alts in alternatives for s in alts]
     hits = []
     for doc, course_slug, course_title, module_slug in db.session.execute(stmt.limit(limit)):
         hits.append(SearchHit(course_id=doc.course_id, module_id=doc.module_id, title=doc.title,
-                              snippet=snippet(doc.body, terms), course_slug=course_slug,
+                              snippet=snippet(doc.body, prefixes), course_slug=course_slug,
                               module_slug=module_slug, course_title=course_title))
     return hits

@@ -108,6 +108,8 @@ def apply_content(content: Content, *, force: bool = False, now: datetime) -> Sy
             hook(course, parsed, report, force=force, now=now)
         if changed or not search.is_indexed(course):
             search.reindex(course)
+    if content.courses_dir is not None:
+        search.reindex_missing()
     if content.labs_dir is not None:
         sync_labs(content.labs, report, now=now)
     db.session.flush()

@@ -1,4 +1,5 @@
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from lms.auth.redirects import safe_next
@@ -11,7 +12,7 @@ bp = Blueprint("main", __name__)
 def home():
     from lms.courses.catalogue import featured_courses
 
-    return render_template("main/home.html", courses=featured_courses(limit=6))
+    return render_template("main/home.html", courses=featured_courses(limit=6, language=str(get_locale())))
 
 
 @bp.post("/language")

@@ -1,5 +1,8 @@
 """Course editions (translation_of), covers and their labs; a lab's fee, languages and translations.
 
+The search index now holds word stems: its rows are cleared here, and `lms content sync` (or
+`lms content reindex`) rebuilds every course that has none.
+
 Revision ID: 0215c33ad7b6
 Revises: 2680ec42bc81
 Create Date: 2026-11-29 23:40:41.697786
@@ -25,6 +28,8 @@ def upgrade():
         batch_op.add_column(sa.Column('fee', sa.String(length=200), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('languages', sa.JSON(), nullable=False, server_default='[]'))
         batch_op.add_column(sa.Column('translations', sa.JSON(), nullable=False, server_default='{}'))
+
+    op.execute("DELETE FROM search_documents")
 
 
 def downgrade():

@@ -73,3 +73,54 @@ def test_a_lab_translation_is_stored_with_its_lab_and_shown_by_language(app, tmp
     assert lab.fee == "Free" and lab.languages == ["it", "en"]
     assert lab.text("name", "it") == "Laboratorio di prova" and lab.text("name", "en") == "Test lab"
     assert lab.text("description", "it") == "Cosa si vede." and lab.text("venue", "it") == "A test venue"
+
+
+# Pages and API --------------------------------------------------------------------------------------
+
+def _two_editions():
+    from tests.courses.reading_factories import make_course as make_db_course
+
+    english = make_db_course(slug="data-basics", title="Data basics")
+    italian = make_db_course(slug="basi-dei-dati", title="Basi dei dati", language="it")
+    italian.translation_of = "data-basics"
+    make_db_course(slug="zeta", title="Aardvark other course")
+    db.session.commit()
+    return english, italian
+
+
+def test_italian_readers_see_italian_editions_first_and_one_edition_per_course_at_home(client):
+    _two_editions()
+    client.post("/language", data={"language": "it"})
+    page = client.get("/courses/").get_data(as_text=True)
+    assert page.index("Basi dei dati") < page.index("Aardvark other course") < page.index("Data basics")
+    home = client.get("/").get_data(as_text=True)
+    assert "Basi dei dati" in home and "Data basics" not in home
+    client.post("/language", data={"language": "en"})
+    home = client.get("/").get_data(as_text=True)
+    assert "Data basics" in home and "Basi dei dati" not in home
+    page = client.get("/courses/").get_data(as_text=True)
+    assert page.index("Aardvark other course") < page.index("Data basics") < page.index("Basi dei dati")
+
+
+def test_a_course_page_links_its_other_editions(client):
+    _two_editions()
+    page = client.get("/courses/data-basics").get_data(as_text=True)
+    assert 'href="/courses/basi-dei-dati" hreflang="it"' in page and "Also in Italian" in page
+    client.post("/language", data={"language": "it"})
+    page = client.get("/courses/basi-dei-dati").get_data(as_text=True)
+    assert 'href="/courses/data-basics" hreflang="en"' in page and "Disponibile anche in inglese" in page
+    assert "Disponibile anche" not in client.get("/courses/zeta").get_data(as_text=True)
+
+
+def test_the_api_tells_which_edition_is_which(client, create_user):
+    from lms.auth import accounts
+
+    _two_editions()
+    _row, token = accounts.create_api_token(create_user(), "t")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    italian = client.get("/api/v1/courses/basi-dei-dati", headers=headers).get_json()
+    assert italian["language"] == "it" and italian["translation_of"] == "data-basics"
+    assert [(e["slug"], e["language"]) for e in italian["editions"]] == [("data-basics", "en")]
+    english = client.get("/api/v1/courses/data-basics", headers=headers).get_json()
+    assert english["translation_of"] is None and [e["slug"] for e in english["editions"]] == ["basi-dei-dati"]

@@ -24,7 +24,8 @@ def indexed(db_app, tmp_path):
                 })
     make_course(courses, "hr-it", course_md=COURSE_MD.replace("language: en", "language: it").replace(
         "Test course", "Analisi HR").replace("[manager, technician]", "[hr]"),
-        modules={"01-dati.md": module_md("Dati del personale", 10, "Vibration is not an HR topic.")})
+        modules={"01-dati.md": module_md("Dati del personale", 10, "Vibration is not an HR topic."),
+                 "02-digitale.md": module_md("Verso il digitale", 10, "Come digitalizzare i processi del personale.")})
     assert not sync.sync_content(courses, None).errors
     db.session.commit()
     return courses
@@ -46,6 +47,17 @@ def test_words_prefixes_and_accents_match(indexed):
     course = db.session.scalar(select(Course).where(Course.slug == "maintenance"))
     assert hit.course_id == course.id and hit.module_id == course.modules[1].id
     assert "vibration tells you early" in hit.snippet
+
+
+def test_italian_words_are_found_by_their_stem(indexed):
+    # Snowball's Italian stemmer: the noun finds the verb, the plural the singular, on both databases.
+    assert titles(search_courses("digitalizzazione")) == ["Verso il digitale"]
+    assert titles(search_courses("digitalizzazione", language="it")) == ["Verso il digitale"]
+    assert titles(search_courses("processo")) == ["Verso il digitale"]
+    assert "digitalizzare i processi" in search_courses("digitalizzazione")[0].snippet
+    assert search_courses("digitalizzazione", language="en") == []
+    # English keeps working as a prefix and by stem ("bearing" finds "Bearings").
+    assert titles(search_courses("bearing", language="en"))[0] == "Bearings"
 
 
 def test_language_audience_and_limit_filter(indexed):
