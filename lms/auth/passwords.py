@@ -9,6 +9,13 @@ MIN_LENGTH = 8
 _hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id with RFC 9106 parameters
 
 
+def set_parameters(**argon2_parameters):
+    """Replace the hasher's parameters (the test suite makes hashing cheap; production keeps the defaults)."""
+    global _hasher
+    _hasher = PasswordHasher(**argon2_parameters)
+    _dummy_hash.cache_clear()
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
