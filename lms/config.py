@@ -35,6 +35,7 @@ DEFAULTS = {
     "LOGIN_RATE_LIMIT": "10 per minute;60 per hour",
     "CSV_MAX_BYTES": 1024 * 1024,
     "CSV_MAX_ROWS": 5000,
+    "PENDING_HOURS": 2,  # how long an uploaded CSV waits for its confirmation
     "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
     "COURSES_DIR": None,  # default: <project>/courses
     "LABS_DIR": None,  # default: <project>/labs
@@ -86,6 +87,7 @@ def load(app, test_config=None):
     app.config["LABS_DIR"] = app.config["LABS_DIR"] or str(PROJECT_ROOT / "labs")
     app.config.setdefault("OUTBOX_DIR", str(instance / "outbox"))
     app.config.setdefault("UPLOAD_DIR", str(instance / "uploads"))
+    app.config.setdefault("PENDING_DIR", str(instance / "pending"))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite writers wait for each other instead of failing at once with "database is locked".
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}

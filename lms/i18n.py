@@ -28,6 +28,28 @@ def select_timezone():
     return current_app.config["TIMEZONE"]
 
 
+def language_next() -> str:
+    """Where the language switch returns to: this page, or, for a page shown in answer to a POST at an address
+    that has no GET, the page the person came from (else home) instead of a 405."""
+    if not has_request_context():
+        return "/"
+    path = request.full_path if request.query_string else request.path
+    if request.method in ("GET", "HEAD"):
+        return path
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.routing import RequestRedirect
+
+    try:
+        current_app.create_url_adapter(request).match(request.path, method="GET")
+    except RequestRedirect:
+        return path
+    except HTTPException:
+        referrer = request.referrer or ""
+        host = request.host_url
+        return "/" + referrer[len(host):] if referrer.startswith(host) else "/"
+    return path
+
+
 def init_app(app):
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
@@ -45,5 +67,6 @@ def init_app(app):
             # Named so that a page's own `languages` (e.g. the catalogue's filter) cannot hide the switch.
             "interface_languages": app.config["LANGUAGES"],
             "current_timezone": str(get_timezone()),
+            "language_next": language_next(),
             "config_view_functions": app.view_functions,
         }

@@ -58,3 +58,18 @@ def test_role_and_organisation_words_are_translated(client, create_user, login):
     assert "amministratore" in page and "partecipante" in page
     client.post("/admin/organisations/new", data={"name": "ITS Test", "kind": "its"})
     assert "Fondazione ITS" in client.get("/admin/organisations/").get_data(as_text=True)
+
+
+def test_the_language_switch_on_a_page_answering_a_post_leads_to_a_page_with_a_get(app):
+    from lms.i18n import language_next
+
+    with app.test_request_context("/settings/tokens/1/revoke", method="POST",
+                                  headers={"Referer": "http://localhost/settings?x=1"}):
+        assert language_next() == "/settings?x=1"
+    with app.test_request_context("/settings/tokens/1/revoke", method="POST",
+                                  headers={"Referer": "https://evil.example/settings"}):
+        assert language_next() == "/"
+    with app.test_request_context("/settings", method="POST"):
+        assert language_next() == "/settings"
+    with app.test_request_context("/courses/?q=x", method="GET"):
+        assert language_next() == "/courses/?q=x"

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from lms.orgs.models import KINDS
@@ -25,4 +25,4 @@ class CsvUploadForm(FlaskForm):
 
 
 class CsvCommitForm(FlaskForm):
-    csv_text = TextAreaField(validators=[DataRequired()])
+    upload_id = HiddenField(validators=[DataRequired(), Length(max=64)])

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from lms.auth.decorators import admin_required
@@ -12,6 +13,7 @@ from lms.extensions import db
 from lms.orgs import enrolment, people
 from lms.orgs.forms import CohortForm, CsvCommitForm, CsvUploadForm, OrganisationForm
 from lms.orgs.models import KINDS, Cohort, Membership, Organisation
+from lms.orgs.pending import PendingUpload
 
 bp = Blueprint("orgs", __name__, url_prefix="/admin/organisations")
 
@@ -134,9 +136,14 @@ def cohort(org_id, cohort_id):
     return render_template("orgs/cohort.html", cohort=row, organisation=row.organisation)
 
 
+def _pending() -> PendingUpload:
+    return PendingUpload(current_app.config["PENDING_DIR"], timedelta(hours=current_app.config["PENDING_HOURS"]))
+
+
 @bp.post("/<int:org_id>/enrol/preview")
 @admin_required
-def enrol_preview(org_id):
+def enrol_upload(org_id):
+    """Keep the upload on the server and show its preview at an address of its own (Post/Redirect/Get)."""
     organisation = get_organisation_or_404(org_id)
     form = CsvUploadForm()
     if not form.validate_on_submit():
@@ -148,13 +155,33 @@ def enrol_preview(org_id):
     except ValueError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("orgs.detail", org_id=org_id))
-    return _preview(organisation, text)
+    upload_id = _pending().save(text, organisation.id, current_user.id, utcnow())
+    return redirect(url_for("orgs.enrol_preview", org_id=org_id, upload_id=upload_id))
 
 
-def _preview(organisation, text):
+@bp.get("/<int:org_id>/enrol/preview")
+@admin_required
+def enrol_upload_page(org_id):
+    """Where the upload form posts: a reload or a language switch here goes back to the organisation."""
+    return redirect(url_for("orgs.detail", org_id=get_organisation_or_404(org_id).id))
+
+
+@bp.get("/<int:org_id>/enrol/preview/<upload_id>")
+@admin_required
+def enrol_preview(org_id, upload_id):
+    organisation = get_organisation_or_404(org_id)
+    text = _pending().load(upload_id, organisation.id, current_user.id, utcnow())
+    if text is None:
+        return _upload_gone(org_id)
     plan = enrolment.plan_enrolment(text, organisation, current_app.config["CSV_MAX_ROWS"])
     return render_template("orgs/enrol_preview.html", organisation=organisation, plan=plan,
-                           form=CsvCommitForm(csv_text=text)), (200 if plan.ok else 422)
+                           form=CsvCommitForm(upload_id=upload_id)), (200 if plan.ok else 422)
+
+
+def _upload_gone(org_id):
+    flash(_("This upload is no longer available (uploads are kept for %(n)d hours). Please upload the file again.",
+            n=current_app.config["PENDING_HOURS"]), "warning")
+    return redirect(url_for("orgs.detail", org_id=org_id))
 
 
 @bp.post("/<int:org_id>/enrol/commit")
@@ -164,18 +191,20 @@ def enrol_commit(org_id):
     form = CsvCommitForm()
     if not form.validate_on_submit():
         abort(400)
-    text = form.csv_text.data
-    if len(text.encode()) > current_app.config["CSV_MAX_BYTES"]:
-        abort(413)
+    upload_id = form.upload_id.data
+    text = _pending().load(upload_id, organisation.id, current_user.id, utcnow())
+    if text is None:
+        return _upload_gone(org_id)
     plan = enrolment.plan_enrolment(text, organisation, current_app.config["CSV_MAX_ROWS"])
     if not plan.ok:  # the data changed since the preview (e.g. someone registered meanwhile)
-        return _preview(organisation, text)
+        return redirect(url_for("orgs.enrol_preview", org_id=org_id, upload_id=upload_id))
     lifetime = timedelta(days=current_app.config["INVITE_TOKEN_DAYS"])
     invited = enrolment.apply_plan(plan, organisation, utcnow(), lifetime)
     for user, token in invited:
         if token:
             send_invitation(user, token, organisation)
     db.session.commit()
+    _pending().discard(upload_id)
     new = sum(1 for _u, token in invited if token)
     flash(_("Imported %(n)d people: %(new)d invited by e-mail, %(old)d existing accounts added.",
             n=len(invited), new=new, old=len(invited) - new), "success")

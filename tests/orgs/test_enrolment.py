@@ -120,28 +120,72 @@ def _upload(client, org, data: bytes):
                        data={"file": (io.BytesIO(data), "people.csv")}, content_type="multipart/form-data")
 
 
+def _preview(client, org, data: bytes):
+    """Upload, then follow the redirect to the preview page (Post/Redirect/Get)."""
+    upload = _upload(client, org, data)
+    assert upload.status_code == 302 and "/enrol/preview/" in upload.location
+    return upload.location, client.get(upload.location)
+
+
+def _upload_id(location):
+    return location.rsplit("/", 1)[1]
+
+
 def test_preview_then_commit(app, admin_client, its):
-    preview = _upload(admin_client, its, GOOD.encode())
+    location, preview = _preview(admin_client, its, GOOD.encode())
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "2 people will be enrolled" in page and "Meccatronica 2026" in page
     assert User.query.count() == 1  # nothing written by the preview
-    done = admin_client.post(f"/admin/organisations/{its.id}/enrol/commit", data={"csv_text": GOOD},
-                             follow_redirects=True)
+    assert admin_client.get(location).status_code == 200  # a reload shows the same preview
+    done = admin_client.post(f"/admin/organisations/{its.id}/enrol/commit",
+                             data={"upload_id": _upload_id(location)}, follow_redirects=True)
     assert "Imported 2 people: 2 invited by e-mail" in done.get_data(as_text=True)
     assert {m["To"] for m in outbox(app)} == {"anna@example.com", "bruno@example.com"}
     assert db.session.query(CohortMember).count() == 1
+    # The upload is gone once imported: a second confirmation imports nothing twice.
+    again = admin_client.post(f"/admin/organisations/{its.id}/enrol/commit", data={"upload_id": _upload_id(location)})
+    assert again.status_code == 302 and len(outbox(app)) == 2
 
 
 def test_a_bad_file_imports_nothing(app, admin_client, its):
     bad = GOOD + "broken-address,X,learner,\n"
-    preview = _upload(admin_client, its, bad.encode())
+    location, preview = _preview(admin_client, its, bad.encode())
     assert preview.status_code == 422
     page = preview.get_data(as_text=True)
     assert "line 4: Not a valid e-mail address" in page and "Nothing has been imported" in page
-    # A forged commit of the bad text is re-checked and refused too.
-    again = admin_client.post(f"/admin/organisations/{its.id}/enrol/commit", data={"csv_text": bad})
-    assert again.status_code == 422
+    # A forged commit of the bad upload is re-checked and refused too.
+    again = admin_client.post(f"/admin/organisations/{its.id}/enrol/commit", data={"upload_id": _upload_id(location)})
+    assert again.status_code == 302 and again.location == location
     assert User.query.count() == 1 and outbox(app) == []
+
+
+def test_the_upload_form_address_answers_a_get_with_the_organisation(admin_client, its):
+    response = admin_client.get(f"/admin/organisations/{its.id}/enrol/preview")
+    assert response.status_code == 302 and response.location == f"/admin/organisations/{its.id}"
+
+
+def test_an_upload_is_seen_only_by_its_uploader_in_its_organisation(app, admin_client, its, company, create_user):
+    location, _page = _preview(admin_client, its, GOOD.encode())
+    upload_id = _upload_id(location)
+    assert admin_client.get(f"/admin/organisations/{company.id}/enrol/preview/{upload_id}").status_code == 302
+    other = app.test_client()
+    create_user("admin2@example.com", "Other Admin", roles=("admin",))
+    other.post("/login", data={"email": "admin2@example.com", "password": "correct-horse-battery"})
+    assert other.get(location).status_code == 302
+    for forged in ("../../secret_key", "x" * 22, "%00" * 11):
+        assert admin_client.get(f"/admin/organisations/{its.id}/enrol/preview/{forged}").status_code in (302, 404)
+
+
+def test_pending_uploads_expire(tmp_path):
+    from lms.orgs.pending import PendingUpload
+
+    store = PendingUpload(str(tmp_path / "pending"), timedelta(hours=2))
+    now = utcnow()
+    upload_id = store.save("email,name\n", 1, 7, now)
+    assert store.load(upload_id, 1, 7, now + timedelta(hours=1)) == "email,name\n"
+    assert store.load(upload_id, 1, 8, now) is None and store.load(upload_id, 2, 7, now) is None
+    assert store.load(upload_id, 1, 7, now + timedelta(hours=2)) is None
+    assert store.sweep(now + timedelta(hours=3)) == 1 and list((tmp_path / "pending").iterdir()) == []
 
 
 def test_non_utf8_upload_gets_a_clear_message(admin_client, its):
