@@ -9,6 +9,7 @@ MAIN_NAV = [
     ("labs.index", _l("Labs"), None),
     ("profiles.directory", _l("People"), None),
     ("courses.my_learning", _l("My learning"), "user"),
+    ("assessment.index", _l("Maturity check"), "user"),
     ("courses.authoring_index", _l("Authoring"), ("trainer",)),
     ("quiz_authoring.index", _l("Quizzes"), ("trainer",)),
     ("labs.coordination", _l("Lab sessions"), ("coordinator",)),

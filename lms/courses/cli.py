@@ -1,4 +1,6 @@
 """`lms content ...`: load course and lab files."""
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -10,6 +12,11 @@ _courses = click.option("--courses", "courses_dir", type=click.Path(file_okay=Fa
                         help="Folder of course folders (default: COURSES_DIR, the project's courses/).")
 _labs = click.option("--labs", "labs_dir", type=click.Path(file_okay=False),
                      help="Folder of lab files (default: LABS_DIR, the project's labs/).")
+
+
+# Functions (content) -> ["path:line: message"] that check other features' files against the shipped courses
+# and labs (the assessment's learning paths); `lms content check` runs them on the configured folders.
+SHIPPED_CONTENT_CHECKS: list = []
 
 
 def _folders(courses_dir, labs_dir):
@@ -59,11 +66,20 @@ def sync_command(courses_dir, labs_dir, force):
 @_labs
 @with_appcontext
 def check_command(courses_dir, labs_dir):
-    """Check course and lab files without writing anything (exit code 1 on any error)."""
+    """Check course and lab files without writing anything (exit code 1 on any error).
+
+    With the configured folders, also checks what other features point at in them (the assessment's paths).
+    """
+    shipped = _folders(None, None)
     courses_dir, labs_dir = _folders(courses_dir, labs_dir)
     result = sync.check_content(courses_dir, labs_dir)
-    if result.errors:
-        _fail(result.errors)
+    errors = list(result.errors)
+    if not errors and (Path(courses_dir).resolve(), Path(labs_dir).resolve()) == tuple(
+            Path(p).resolve() for p in shipped):
+        for check in SHIPPED_CONTENT_CHECKS:
+            errors.extend(check(result))
+    if errors:
+        _fail(errors)
     modules = sum(len(course.modules) for course in result.courses)
     click.echo(f"All content is valid: {len(result.courses)} courses ({modules} modules), {len(result.labs)} labs.")
 

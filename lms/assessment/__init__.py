@@ -1,0 +1,19 @@
+"""The digital-maturity self-assessment: a shipped questionnaire, company versions and team answers, the result
+with its learning path, the PDF report, the centres' distribution and the API.
+
+The blueprint is made here; `init_app` imports the view modules, which add their routes to it.
+"""
+from flask import Blueprint
+
+bp = Blueprint("assessment", __name__, url_prefix="/assessment")
+
+
+def init_app(app):
+    from lms.api import assessments  # noqa: F401  (its route joins the API blueprint, registered after this)
+    from lms.assessment import content_check, models, views_answer, views_centre, views_company, views_result  # noqa: F401  (models: register the tables)  # noqa: F401  (routes on bp)
+    from lms.assessment.questionnaire import questionnaire
+
+    # Checked at start-up: a broken questions.yaml stops the app with every problem as path:line: message.
+    questionnaire()
+    content_check.register()
+    app.register_blueprint(bp)

@@ -1,0 +1,93 @@
+"""Who may see what of an assessment, and the guards that pages and the API share.
+
+- A version (its overview and team result): the company's managers, the people taking part, admins.
+  Anybody else gets a 404, so the existence of another company's assessment is never revealed.
+- One person's own answers: that person; their colleagues only if the person chose to share them.
+- A company's results over the API: admins, the company's managers, ITS staff who are members of it, and ITS
+  staff of a centre the company shares its results with *by name*.
+- A centre's distribution: admins, and ITS staff or managers who are members of that centre.
+"""
+from flask import abort
+from sqlalchemy import select
+
+from lms.assessment.models import Assessment, AssessmentShare
+from lms.extensions import db
+from lms.orgs.models import Membership, Organisation
+
+CENTRE_KINDS = ("its", "competence_centre")
+MAX_ID = 2**31 - 1  # larger ids cannot exist; PostgreSQL would refuse them as integers
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def can_see_assessment(user, assessment: Assessment) -> bool:
+    if not _signed_in(user):
+        return False
+    return (user.is_admin or assessment.organisation.is_manager(user)
+            or assessment.response_of(user) is not None)
+
+
+def get_assessment_or_404(assessment_id: int, for_user) -> Assessment:
+    """The version `assessment_id` if `for_user` may see it.
+
+    :raise 404: no such version, or another company's (its existence is not revealed).
+    """
+    if not 0 < assessment_id <= MAX_ID:
+        abort(404)
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or not can_see_assessment(for_user, assessment):
+        abort(404)
+    return assessment
+
+
+def can_see_company_results(user, company: Organisation) -> bool:
+    if not _signed_in(user) or company.kind != "company":
+        return False
+    if user.is_admin or company.is_manager(user):
+        return True
+    if not user.has_role("its_staff"):
+        return False
+    if company.membership_of(user) is not None:
+        return True
+    centres = {m.organisation_id for m in db.session.scalars(select(Membership).where(Membership.user_id == user.id))}
+    return bool(centres) and db.session.scalar(select(AssessmentShare.id).where(
+        AssessmentShare.company_id == company.id, AssessmentShare.centre_id.in_(centres),
+        AssessmentShare.show_name.is_(True))) is not None
+
+
+def get_company_or_404(organisation_id: int, for_user) -> Organisation:
+    """A company whose results `for_user` may see. :raise 404: no such company, or not theirs to see."""
+    if not 0 < organisation_id <= MAX_ID:
+        abort(404)
+    company = db.session.get(Organisation, organisation_id)
+    if company is None or not can_see_company_results(for_user, company):
+        abort(404)
+    return company
+
+
+def can_see_centre(user, centre: Organisation) -> bool:
+    if not _signed_in(user) or centre.kind not in CENTRE_KINDS:
+        return False
+    if user.is_admin:
+        return True
+    membership = centre.membership_of(user)
+    return membership is not None and (user.has_role("its_staff") or membership.role == "manager")
+
+
+def get_centre_or_404(centre_id: int, for_user) -> Organisation:
+    if not 0 < centre_id <= MAX_ID:
+        abort(404)
+    centre = db.session.get(Organisation, centre_id)
+    if centre is None or not can_see_centre(for_user, centre):
+        abort(404)
+    return centre
+
+
+def centres_of(user) -> list[Organisation]:
+    """The centres whose distribution `user` may see (admins: every centre)."""
+    if not _signed_in(user):
+        return []
+    query = select(Organisation).where(Organisation.kind.in_(CENTRE_KINDS)).order_by(Organisation.name)
+    return [c for c in db.session.scalars(query) if can_see_centre(user, c)]
