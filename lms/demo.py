@@ -75,7 +75,8 @@ def create_demo(learners: int = 12) -> list[str]:
 def _demo_content_hooks():
     """Each feature's own demo data, after the accounts exist; each function is idempotent."""
     from lms.courses.demo_data import demo_enrolments
+    from lms.labs.demo import demo_sessions
     from lms.profiles.demo import demo_profiles
 
-    for hook in (demo_profiles, demo_enrolments):
+    for hook in (demo_profiles, demo_enrolments, demo_sessions):
         hook()

@@ -2,7 +2,7 @@
 
 
 def init_app(app):
-    from lms.api import courses, views  # noqa: F401  (courses: routes on views.bp)
+    from lms.api import courses, labs, views  # noqa: F401  (courses, labs: routes on views.bp)
     from lms.extensions import csrf, limiter
 
     csrf.exempt(views.bp)  # bearer tokens, not cookies: there is no cross-site form to forge

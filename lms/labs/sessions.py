@@ -52,6 +52,8 @@ def validate(details: SessionDetails, now: datetime, *, new: bool = True):
     if len(details.title) > 200 or len(details.topic or "") > 200 or len(details.description or "") > 50_000:
         raise LabError(str(_l("The title and topic take at most 200 characters, the description 50,000.")),
                        field="title")
+    if any("\x00" in (text or "") for text in (details.title, details.topic, details.description)):
+        raise LabError(str(_l("The text contains a NUL character, which cannot be stored.")), field="title")
     if details.ends_at <= details.starts_at:
         raise LabError(str(_l("The session must end after it starts.")), field="ends_at")
     if details.ends_at - details.starts_at > MAX_LENGTH:

@@ -1,4 +1,4 @@
-"""What a person teaches, for their profile page: courses now, lab sessions once the labs feature lands."""
+"""What a person teaches, for their profile page: courses and coming lab sessions."""
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,28 +17,12 @@ def courses_taught(user: User) -> list:
 
 
 def upcoming_lab_sessions(user: User, now: datetime, limit: int = 5) -> list:
-    """The person's next lab sessions as trainer, soonest first; [] until lms.labs.models has LabSession.
+    """The person's next lab sessions as trainer (not cancelled), soonest first."""
+    from lms.labs.models import LabSession
 
-    Written against the columns the labs feature is expected to have (trainer_id or trainer_email, starts_at,
-    and cancelled_at or status); fill in here once it lands.
-    """
-    try:
-        from lms.labs.models import LabSession
-    except ImportError:
-        return []
-    query = select(LabSession)
-    if hasattr(LabSession, "trainer_id"):
-        query = query.where(LabSession.trainer_id == user.id)
-    elif hasattr(LabSession, "trainer_email"):
-        query = query.where(LabSession.trainer_email == user.email)
-    else:
-        return []
-    if hasattr(LabSession, "cancelled_at"):
-        query = query.where(LabSession.cancelled_at.is_(None))
-    elif hasattr(LabSession, "status"):
-        query = query.where(LabSession.status != "cancelled")
-    query = query.where(LabSession.starts_at >= now).order_by(LabSession.starts_at).limit(limit)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(
+        select(LabSession).where(LabSession.trainer_id == user.id, LabSession.cancelled_at.is_(None),
+                                 LabSession.starts_at >= now).order_by(LabSession.starts_at).limit(limit)))
 
 
 def teaches_at_its(user: User) -> bool:
