@@ -8,6 +8,7 @@ from lms.courses import search, sync
 from lms.courses.models import Course, Module
 from lms.courses.search import search_courses
 from lms.extensions import db
+from tests.own_data import OWN_XSS
 
 from .content_factory import COURSE_MD, SHARED, SHIPPED_COURSES, make_course, module_md
 
@@ -100,7 +101,7 @@ HOSTILE = ['"', '"unbalanced', "vibration\"", "*", "vib*", "-vibration", "vibrat
 
 
 def _xss_lines():
-    lines = []
+    lines = list(OWN_XSS)
     for name in ("PayloadsAllTheThings_XSS_Polyglots.txt", "SecLists_XSS-RSNAKE.txt"):
         path = Path(SHARED) / "fixtures" / "xss" / name
         if path.exists():

@@ -1,21 +1,21 @@
 """Hostile Markdown renders inert everywhere: module pages, course pages and the editor's preview.
 
-Every payload line of the shared XSS lists (/work/shared/fixtures/xss/*.txt) is used as a module body, a course
-description and the text posted to the preview endpoint. The HTML that comes back is parsed (html.parser, not a
+Every payload line of the project's own XSS lists (tests/data/xss/*.txt), and of the third-party lists in
+../shared/fixtures/xss where present, is used as a module body, a course description and the text posted to the
+preview endpoint. The HTML that comes back is parsed (html.parser, not a
 regex) and must contain nothing executable.
 """
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from lms.extensions import db
-from tests.conftest import SHARED
 from tests.courses.reading_factories import make_course
+from tests.own_data import DATA, OWN_XSS, SHARED_XSS, shared
 
-FIXTURES = sorted((Path(SHARED) / "fixtures" / "xss").glob("*.txt"))
-PAYLOADS = [line for path in FIXTURES for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+PAYLOADS = OWN_XSS
+ALL_PAYLOADS = [*OWN_XSS, *(shared("xss", line) for line in SHARED_XSS)]
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "svg", "frame", "frameset", "applet", "base", "math"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "poster", "lowsrc", "dynsrc",
                   "data", "srcset", "codebase", "cite", "longdesc", "ping"}
@@ -68,8 +68,8 @@ def executable_parts(html: str) -> list[str]:
     return finder.problems
 
 
-def test_the_fixture_lists_are_there():
-    assert len(FIXTURES) >= 2 and len(PAYLOADS) > 50
+def test_the_own_payload_lists_are_there():
+    assert len(list((DATA / "xss").glob("*.txt"))) >= 5 and len(PAYLOADS) > 100
 
 
 def test_the_finder_catches_what_it_should():
@@ -96,7 +96,7 @@ def _check(html: str, where: str, payload: str):
     assert not problems, f"{where}: {problems} for payload {payload!r}"
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", ALL_PAYLOADS)
 def test_payload_is_inert_everywhere(setup, payload):
     course, client = setup
     module = course.modules[0]

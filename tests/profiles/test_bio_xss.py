@@ -1,20 +1,19 @@
-"""Bios carrying the XSS payloads of ../shared/fixtures/xss: refused at the form or shown inert, never executable.
+"""Bios carrying the XSS payloads of tests/data/xss (and ../shared/fixtures/xss where present): refused at the form or shown inert, never executable.
 
 The rendered page is parsed with html.parser and searched for anything executable, not matched with a regex.
 """
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from lms.extensions import db
 from lms.profiles import rules
-from tests.conftest import SHARED
+from tests.own_data import OWN_XSS, SHARED_XSS, shared
 from tests.profiles.conftest import fill_profile
 
-FIXTURES = Path(SHARED) / "fixtures" / "xss"
-PAYLOADS = [line for path in sorted(FIXTURES.glob("*.txt"))
-            for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+PAYLOADS = OWN_XSS
+# Each test runs on the own lists, then on the third-party ones where ../shared is beside the clone.
+SOURCES = pytest.mark.parametrize("payloads", [pytest.param(OWN_XSS, id="own"), shared("xss", SHARED_XSS, id="shared")])
 FORBIDDEN_TAGS = {"script", "iframe", "svg", "math", "object", "embed", "frame", "frameset", "style", "link",
                   "meta", "base", "form", "input", "button", "textarea", "isindex", "applet", "template"}
 URL_ATTRS = {"href", "src", "action", "formaction", "data", "background", "poster", "xlink:href", "srcset"}
@@ -102,10 +101,11 @@ def trainer(app, create_user, login):
     return user
 
 
-def test_every_payload_posted_as_a_bio_is_refused_or_shown_inert(client, trainer):
+@SOURCES
+def test_every_payload_posted_as_a_bio_is_refused_or_shown_inert(client, trainer, payloads):
     slug = rules.profile_of(trainer).slug
     refused = accepted = 0
-    for payload in PAYLOADS:
+    for payload in payloads:
         bio = f"About me.\n\n{payload}\n\nThe end."
         response = client.post("/me/profile", data={"headline": "Safe", "bio": bio, "visibility": "public",
                                                      "organisation_id": "0"})
@@ -127,11 +127,12 @@ def test_every_payload_posted_as_a_bio_is_refused_or_shown_inert(client, trainer
     assert accepted > 0  # ...and text that merely looks odd is kept, rendered inert
 
 
-def test_a_payload_stored_without_the_form_check_still_renders_inert(client, trainer):
+@SOURCES
+def test_a_payload_stored_without_the_form_check_still_renders_inert(client, trainer, payloads):
     """Defence in depth: a bio that reached the database some other way (an import, an old row) is sanitised."""
     profile = rules.profile_of(trainer)
     failures = {}
-    for payload in PAYLOADS:  # one app for all: a parametrised test would build ~90 apps
+    for payload in payloads:  # one app for all: a parametrised test would build ~90 apps
         profile.bio = payload
         db.session.commit()
         page = client.get(f"/people/{profile.slug}").data.decode()
@@ -141,9 +142,10 @@ def test_a_payload_stored_without_the_form_check_still_renders_inert(client, tra
     assert failures == {}
 
 
-def test_all_payloads_at_once_render_inert(client, trainer):
+@SOURCES
+def test_all_payloads_at_once_render_inert(client, trainer, payloads):
     profile = rules.profile_of(trainer)
-    profile.bio = "\n\n".join(PAYLOADS)
+    profile.bio = "\n\n".join(payloads)
     db.session.commit()
     page = client.get(f"/people/{profile.slug}").data.decode()
     assert executable_parts(page) == []

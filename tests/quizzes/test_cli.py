@@ -1,6 +1,5 @@
 """`lms quiz import-gift` and `lms quiz export-gift`."""
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -8,17 +7,22 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.quizzes import gift, store
 from lms.quizzes.models import Quiz, QuizQuestion
+from tests.own_data import GIFT, SHARED_GIFT, shared
 from tests.quizzes.learner_factories import QUIZ_GIFT, make_course, make_quiz
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "gift"
-EXPECTED = {
-    "moodle_examples.gift.txt": (43, {"multichoice": 18, "shortanswer": 9, "numerical": 8, "truefalse": 5,
-                                      "match": 3}),
-    "moodle_tests_fixtures_questions.gift.txt": (9, {"truefalse": 3, "multichoice": 2, "essay": 1, "match": 1,
-                                                     "numerical": 1, "shortanswer": 1}),
-    "moodle_tests_fixtures_questions_in_category.gift.txt": (4, {"match": 1, "multichoice": 1, "shortanswer": 1,
-                                                                 "truefalse": 1}),
-}
+# (file, number of questions, questions per type): the project's own files, then Moodle's where present.
+GIFT_FILES = [
+    (GIFT / "every_type.gift", 27, {"multichoice": 8, "truefalse": 7, "numerical": 5, "shortanswer": 2, "match": 2,
+                                    "essay": 2, "description": 1}),
+    (GIFT / "categories.gift", 4, {"truefalse": 1, "multichoice": 1, "shortanswer": 1, "match": 1}),
+    shared("gift/moodle_examples.gift.txt", SHARED_GIFT / "moodle_examples.gift.txt", 43,
+           {"multichoice": 18, "shortanswer": 9, "numerical": 8, "truefalse": 5, "match": 3}),
+    shared("gift/moodle_tests_fixtures_questions.gift.txt", SHARED_GIFT / "moodle_tests_fixtures_questions.gift.txt",
+           9, {"truefalse": 3, "multichoice": 2, "essay": 1, "match": 1, "numerical": 1, "shortanswer": 1}),
+    shared("gift/moodle_tests_fixtures_questions_in_category.gift.txt",
+           SHARED_GIFT / "moodle_tests_fixtures_questions_in_category.gift.txt",
+           4, {"match": 1, "multichoice": 1, "shortanswer": 1, "truefalse": 1}),
+]
 
 
 @pytest.fixture
@@ -32,18 +36,15 @@ def live(course, module=None):
     return quiz.live_questions if quiz is not None else []
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_moodle_fixture_files_import_into_a_module(runner, course, name):
-    result = runner.invoke(args=["quiz", "import-gift", str(FIXTURES / name), "--course", course.slug,
-                                 "--module", "m1"])
+@pytest.mark.parametrize(("path", "count", "types"), GIFT_FILES, ids=lambda v: getattr(v, "name", ""))
+def test_gift_files_import_into_a_module(runner, course, path, count, types):
+    result = runner.invoke(args=["quiz", "import-gift", str(path), "--course", course.slug, "--module", "m1"])
     assert result.exit_code == 0, result.output
-    count, types = EXPECTED[name]
     rows = live(course, course.modules[0])
     assert len(rows) == count and Counter(row.qtype for row in rows) == types
     assert f"Module 1 — quiz: {count} added, 0 unchanged, 0 archived ({count} questions)." in result.output
 
-    again = runner.invoke(args=["quiz", "import-gift", str(FIXTURES / name), "--course", course.slug,
-                                "--module", "m1"])
+    again = runner.invoke(args=["quiz", "import-gift", str(path), "--course", course.slug, "--module", "m1"])
     assert f"0 added, {count} unchanged, 0 archived" in again.output
     assert store.get_quiz(course, course.modules[0]).edited_in_browser_at is not None  # not the course files
 
