@@ -7,6 +7,7 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,7 +35,7 @@ def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
     for row in rows:
         sheet.append([neutralise(v) for v in row])
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

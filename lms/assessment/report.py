@@ -9,6 +9,7 @@ import math
 from flask_babel import format_date
 from flask_babel import gettext as _
 from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 
 from lms.assessment import scoring
 from lms.assessment.presenting import ResultView
@@ -41,12 +42,12 @@ class _Report(FPDF):
         self.ln(3)
         self.set_font("Helvetica", "B", size)
         self.set_text_color(*BRAND)
-        self.multi_cell(0, 7, plain(text))
+        self.multi_cell(0, 7, plain(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
 
     def para(self, text, size=10, style=""):
         self.set_font("Helvetica", style, size)
-        self.multi_cell(0, 5, plain(text))
+        self.multi_cell(0, 5, plain(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _radar(pdf: _Report, view: ResultView, cx: float, cy: float, radius: float):
@@ -94,7 +95,7 @@ def _bars(pdf: _Report, view: ResultView):
         pdf.set_xy(left + width + 3, y)
         extra = f"  ({_('spread')} {d.team.spread:.1f})" if d.team.spread is not None else ""
         pdf.cell(0, 6, plain(f"{d.team.mean:.1f}{extra}" if d.team.mean is not None else _("no answer")))
-        pdf.ln(7)
+        pdf.set_xy(pdf.l_margin, y + 7)
 
 
 def build_pdf(view: ResultView, paths: dict, questionnaire, *, locale: str, now) -> bytes:
@@ -105,7 +106,8 @@ def build_pdf(view: ResultView, paths: dict, questionnaire, *, locale: str, now)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
     pdf.set_text_color(*BRAND)
-    pdf.multi_cell(0, 9, plain(_("Digital maturity of %(company)s", company=company.name)))
+    pdf.multi_cell(0, 9, plain(_("Digital maturity of %(company)s", company=company.name)), new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
     pdf.set_text_color(0, 0, 0)
     pdf.para(_("Version %(v)d, round %(r)d. %(n)d people answered.", v=assessment.version, r=assessment.round,
                n=view.result.respondents), size=9)
