@@ -26,17 +26,29 @@ main.add_command(routes_command)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)), show_default="$PORT or 5000")
 @click.option("--debug/--no-debug", default=False, help="Reload on code changes and show tracebacks.")
+@click.option("--scheduler/--no-scheduler", default=True, show_default=True,
+              help="Run the reminder scheduler inside this process (production runs `lms scheduler` instead).")
 @with_appcontext
-def run_command(host, port, debug):
-    """Serve the application for local use (the development server)."""
+def run_command(host, port, debug, scheduler):
+    """Serve the application for local use (the development server), with the scheduler embedded."""
     from werkzeug.serving import run_simple
 
     app = current_app._get_current_object()
     if not app.config.get("BASE_URL_IS_EXPLICIT"):
         app.config["BASE_URL"] = dev_base_url(host, port)
+    background = None
+    # With the reloader, only the child process that serves runs the scheduler.
+    if scheduler and (not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"):
+        from lms.notify.scheduler import start_background
+
+        background = start_background(app)
     click.echo(f"Officina 4.0 on http://{host}:{port}/  (Ctrl+C to stop)")
-    # run_simple, not app.run(): Flask ignores app.run() inside its own CLI.
-    run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
+    try:
+        # run_simple, not app.run(): Flask ignores app.run() inside its own CLI.
+        run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
+    finally:
+        if background is not None:
+            background.shutdown(wait=False)
 
 
 def dev_base_url(host: str, port: int) -> str:

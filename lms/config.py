@@ -21,6 +21,10 @@ DEFAULTS = {
     "MAIL_FROM": "Officina 4.0 <no-reply@officina.example>",
     "REMINDER_OFFSETS": "24h,2h",
     "SCHEDULER_INTERVAL": 30,
+    "OUTBOX_LEASE_SECONDS": 60,  # a row claimed by a process that died is sent by another after this
+    # After a commit, the web process sends the mail it queued: "thread" (after the response is under way),
+    # "inline" (before it; tests), or "off" (the scheduler sends everything).
+    "MAIL_IMMEDIATE": "thread",
     "REDIS_URL": "",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -56,6 +60,8 @@ _ENV = {
     "REMINDER_OFFSETS": ("REMINDER_OFFSETS", str),
     "SCHEDULER_INTERVAL": ("SCHEDULER_INTERVAL", int),
     "REDIS_URL": ("REDIS_URL", str),
+    "MAIL_IMMEDIATE": ("MAIL_IMMEDIATE", str),
+    "OUTBOX_LEASE_SECONDS": ("OUTBOX_LEASE_SECONDS", int),
     "COURSES_DIR": ("COURSES_DIR", str),
     "LABS_DIR": ("LABS_DIR", str),
 }
@@ -75,6 +81,8 @@ def load(app, test_config=None):
                 app.config[key] = convert(value)
     else:
         app.config.update(test_config)
+        if app.config.get("TESTING") and "MAIL_IMMEDIATE" not in test_config:
+            app.config["MAIL_IMMEDIATE"] = "inline"  # a test reads the mail its request sent
 
     # Links follow the development server's port unless an operator named the address (lms/cli.py: run).
     app.config["BASE_URL_IS_EXPLICIT"] = bool(app.config["BASE_URL"])

@@ -20,6 +20,7 @@ ADMIN_NAV = [
     ("users_admin.index", _l("People")),
     ("orgs.index", _l("Organisations")),
     ("courses.admin_sync", _l("Content")),
+    ("outbox_admin.index", _l("Outbox")),
 ]
 
 

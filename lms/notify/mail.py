@@ -1,11 +1,16 @@
-"""E-mail: build a message from a .txt + .html template pair and send it after the commit.
+"""E-mail: build a message from a .txt + .html template pair, owe it in the outbox, deliver it.
 
 With LMS_SMTP_HOST set, mail goes through SMTP; without it, each message is written as an .eml file into
-instance/outbox/ so a developer can open it. Messages are queued on the database session and sent only once
-the transaction commits, so a rolled-back change never e-mails anyone.
+instance/outbox/ so a developer can open it. Every message is an outbox row written in the transaction of
+the change that causes it (lms/notify/outbox.py), so a rolled-back change never e-mails anyone and a crash
+after the commit loses nothing.
 """
+import os
 import smtplib
+import socket
 import ssl
+import threading
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -13,6 +18,10 @@ from pathlib import Path
 from flask import current_app, has_request_context, render_template, url_for
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
+
+from lms.dbtypes import utcnow
+from lms.extensions import db
+from lms.notify import outbox
 
 _QUEUE_KEY = "lms_mail_queue"
 
@@ -57,24 +66,46 @@ def send_message(msg: EmailMessage, config=None):
         smtp.send_message(msg)
 
 
-def queue(session: Session, msg: EmailMessage):
-    """Send `msg` when `session` commits; drop it if the session rolls back."""
+def queue(session: Session, msg: EmailMessage, *, key: str | None = None, kind: str = "mail",
+          due_at: datetime | None = None, user_id: int | None = None, topic: str | None = None):
+    """Owe `msg` (from `due_at`, default now) as an outbox row in the session's transaction: it exists only
+    if the change that causes it commits. Rows due now are sent right after the commit by this process
+    (MAIL_IMMEDIATE), and by the scheduler otherwise or if that fails."""
     if isinstance(session, scoped_session):
         session = session()
-    if not session.in_transaction():
-        session.begin()  # so that a rollback before the next commit is seen and drops the message
-    session.info.setdefault(_QUEUE_KEY, []).append((msg, current_app._get_current_object()))
+    app = current_app._get_current_object()
+    now = utcnow()
+    key = key or f"mail:{msg['Message-ID'] or make_msgid()}"
+    row = outbox.enqueue(session, msg, key=key, kind=kind, due_at=due_at or now, mail_from=app.config["MAIL_FROM"],
+                         user_id=user_id, topic=topic)
+    if row.due_at <= now:
+        session.info.setdefault(_QUEUE_KEY, []).append((row.id, app))
+
+
+def deliver_now(app, ids: list[int]):
+    """Send these outbox rows if they are still unclaimed (another process may have been quicker)."""
+    with app.app_context(), Session(db.engine) as session:
+        result = outbox.dispatch_due(session, worker=f"web:{socket.gethostname()}:{os.getpid()}", clock=utcnow,
+                                     send=lambda msg: send_message(msg, app.config), ids=ids,
+                                     lease=int(app.config["OUTBOX_LEASE_SECONDS"]))
+        if result.retried or result.failed:
+            app.logger.warning("Mail not sent yet (%d will be retried by the scheduler, %d failed)",
+                               result.retried, result.failed)
 
 
 @event.listens_for(Session, "after_commit")
 def _flush_queue(session):
     pending = session.info.pop(_QUEUE_KEY, [])
-    for msg, app in pending:
-        try:
-            send_message(msg, app.config)
-        except (OSError, smtplib.SMTPException):
-            # Nothing to roll back any more: log loudly so an operator can resend.
-            app.logger.exception("Could not send mail %s to %s", msg["Message-ID"], msg["To"])
+    if not pending:
+        return
+    app = pending[0][1]
+    ids = [row_id for row_id, _app in pending]
+    mode = app.config.get("MAIL_IMMEDIATE", "thread")
+    if mode == "inline":
+        deliver_now(app, ids)
+    elif mode == "thread":
+        # The rows are committed: if this thread dies, the scheduler sends them once their lease runs out.
+        threading.Thread(target=deliver_now, args=(app, ids), name="mail-after-commit", daemon=True).start()
 
 
 @event.listens_for(Session, "after_soft_rollback")
