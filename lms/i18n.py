@@ -1,6 +1,6 @@
 """Language and time-zone choice, and the template filters that show dates in the user's zone."""
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time, get_locale
 from flask_login import current_user
 
 
@@ -50,9 +50,40 @@ def language_next() -> str:
     return path
 
 
+def percent(value, whole=False, digits=1) -> str:
+    """A share (0.688, or 68.8 with whole=True) as the locale writes it: "68.8%", "68,8%"; None is a dash."""
+    if value is None:
+        return "–"
+    share = value / 100 if whole else value
+    pattern = get_locale().percent_formats[None].pattern
+    if digits:  # up to `digits` decimals, none when the number is whole
+        head, sep, tail = pattern.rpartition("0")
+        pattern = f"{head}0.{'#' * digits}{tail}"
+    return format_percent(share, pattern)
+
+
+def number(value, digits=1) -> str:
+    """A number with up to `digits` decimals and the locale's separators: "1,234.5", "1.234,5"."""
+    if value is None:
+        return "–"
+    return format_decimal(value, "#,##0" + ("." + "#" * digits if digits else ""))
+
+
+def moment(value) -> str:
+    """A date and time: the date as `|date` writes it (so one page never mixes two date formats), the time short."""
+    if not value:
+        return ""
+    pattern = get_locale().datetime_formats["medium"]
+    pattern = getattr(pattern, "pattern", pattern).replace("'", "")
+    return pattern.replace("{1}", format_date(value, "medium")).replace("{0}", format_time(value, "short"))
+
+
 def init_app(app):
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["number"] = number
 
     from lms.nav import nav_context
 

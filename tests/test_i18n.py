@@ -55,7 +55,7 @@ def test_role_and_organisation_words_are_translated(client, create_user, login):
     login()
     client.post("/language", data={"language": "it"})
     page = client.get("/admin/users/").get_data(as_text=True)
-    assert "amministratore" in page and "partecipante" in page
+    assert "Amministratore" in page and "Partecipante" in page
     client.post("/admin/organisations/new", data={"name": "ITS Test", "kind": "its"})
     assert "Fondazione ITS" in client.get("/admin/organisations/").get_data(as_text=True)
 

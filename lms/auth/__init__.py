@@ -15,3 +15,6 @@ def init_app(app):
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
     app.cli.add_command(cli.users)
+    from lms.auth.roles import role_label
+
+    app.jinja_env.filters["role_label"] = role_label

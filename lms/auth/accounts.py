@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from lms.auth.email_messages import email_problem
 from lms.auth.models import ROLES, AccountToken, ApiToken, User, hash_token
 from lms.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from lms.extensions import db
@@ -23,7 +24,8 @@ def normalise_email(email: str) -> str:
     try:
         result = validate_email((email or "").strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise AccountError(str(_l("Not a valid e-mail address: %(reason)s", reason=str(exc)))) from exc
+        reason = email_problem(str(exc))
+        raise AccountError(str(_l("Not a valid e-mail address: %(reason)s", reason=reason))) from exc
     return result.normalized.lower()
 
 

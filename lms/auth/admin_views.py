@@ -11,6 +11,7 @@ from lms.auth.decorators import admin_required
 from lms.auth.forms import InviteForm, UserEditForm
 from lms.auth.invitations import send_invitation
 from lms.auth.models import ROLES, User, UserRole
+from lms.auth.roles import role_choices
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.orgs import people
@@ -37,7 +38,7 @@ def index():
 
 def _invite_form():
     form = InviteForm()
-    form.role.choices = [(r, _(r)) for r in ROLES]
+    form.role.choices = role_choices()
     orgs = db.session.scalars(select(Organisation).order_by(Organisation.name))
     form.organisation.choices = [(0, _("— none —"))] + [(o.id, o.name) for o in orgs]
     return form

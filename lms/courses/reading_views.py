@@ -140,7 +140,8 @@ def complete(slug, module_slug):
         if done == total:
             flash(_("Module complete. You have completed every module of this course: well done!"), "success")
         else:
-            flash(_("Module complete: %(done)d of %(total)d done.", done=done, total=total), "success")
+            flash(ngettext("Module complete: %(done)d of %(num)d module done.",
+                           "Module complete: %(done)d of %(num)d modules done.", total, done=done), "success")
     return redirect(url_for("courses.module", slug=course.slug, module_slug=module.slug))
 
 

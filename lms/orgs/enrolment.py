@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.auth import accounts
 from lms.auth.models import ROLES, User
+from lms.auth.roles import role_label
 from lms.orgs.models import Organisation
 
 COLUMNS = ("email", "name", "role", "cohort")
@@ -74,7 +75,7 @@ def plan_enrolment(text: str, organisation: Organisation, max_rows: int) -> Enro
         row = EnrolRow(line, values["email"], values["name"], values["role"] or "learner", values["cohort"])
         problem = _row_problem(row, organisation, seen)
         if problem:
-            plan.errors.append(f"line {line}: {problem}")
+            plan.errors.append(str(_l("line %(line)d: %(problem)s", line=line, problem=problem)))
             continue
         seen[row.email] = line
         row.exists = User.by_email(row.email) is not None
@@ -99,7 +100,7 @@ def _row_problem(row: EnrolRow, organisation: Organisation, seen: dict) -> str |
         return str(_l("the name is longer than 200 characters"))
     if row.role not in ROLES or row.role == "admin":
         return str(_l("unknown role “%(role)s” (use one of: %(roles)s)", role=row.role,
-                      roles=", ".join(r for r in ROLES if r != "admin")))
+                      roles=", ".join(f"{r} ({role_label(r)})" for r in ROLES if r != "admin")))
     if row.cohort and not organisation.is_its:
         return str(_l("cohorts exist only in ITS foundations; leave the cohort empty"))
     if len(row.cohort) > 100:

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -206,6 +207,7 @@ def enrol_commit(org_id):
     db.session.commit()
     _pending().discard(upload_id)
     new = sum(1 for _u, token in invited if token)
-    flash(_("Imported %(n)d people: %(new)d invited by e-mail, %(old)d existing accounts added.",
-            n=len(invited), new=new, old=len(invited) - new), "success")
+    flash(ngettext("Imported %(num)d person: %(new)d invited by e-mail, %(old)d existing accounts added.",
+                   "Imported %(num)d people: %(new)d invited by e-mail, %(old)d existing accounts added.",
+                   len(invited), new=new, old=len(invited) - new), "success")
     return redirect(url_for("orgs.detail", org_id=org_id))

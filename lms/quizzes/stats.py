@@ -170,7 +170,8 @@ def question_stats(row: QuizQuestion, responses: list[tuple]) -> QuestionStats:
     scores = [fraction or 0.0 for _answer, fraction, waiting in responses if not waiting]
     stats.graded = len(scores)
     if scores:
-        stats.correct_share = sum(1 for s in scores if s > FULL_MARK) / len(scores)
+        if question.qtype != "essay":  # an essay is graded on a scale, never simply right
+            stats.correct_share = sum(1 for s in scores if s > FULL_MARK) / len(scores)
         stats.average = sum(scores) / len(scores)
     if question.qtype == "multichoice":
         stats.options = _multichoice(question, answers, total)

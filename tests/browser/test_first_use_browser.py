@@ -41,5 +41,5 @@ def test_the_csv_preview_survives_a_reload_and_a_language_switch(live_server, pa
     assert page.url == preview_url and page.locator("html").get_attribute("lang") == "it"
     page.get_by_role("button", name="EN", exact=True).click()
     page.get_by_role("button", name="Import these people").click()
-    assert page.get_by_text("Imported 1 people").is_visible()
+    assert page.get_by_text("Imported 1 person").is_visible()
 

@@ -204,7 +204,7 @@ def test_learner_enrols_reads_completes_and_resumes(app, client, create_user, lo
     assert "Mark as complete" in module_page
     response = client.post("/courses/digital-basics/m2/complete", follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "Module complete: 1 of 3 done." in html and "You completed this module." in html
+    assert "Module complete: 1 of 3 modules done." in html and "You completed this module." in html
     assert "Mark as complete" not in html
 
     page = client.get("/courses/digital-basics").get_data(as_text=True)

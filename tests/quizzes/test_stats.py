@@ -121,3 +121,11 @@ def test_statistics_and_the_essay_queue_on_both_databases(db_app):
     assert [o.count for o in found["Protocols"].stems[1].options] == [0, 1, 0]
     assert [r.answer for r in essays.pending_essays([course])] == ["Text."]
     assert essays.count_pending([course]) == {quiz.id: 1}
+
+
+def test_a_graded_essay_has_an_average_grade_but_no_share_of_right_answers(quiz):
+    essay = next(q for q in quiz.live_questions if q.name == "Retrofit")
+    found = stats.question_stats(essay, [("Add sensors.", 0.8, False), ("Buy a robot.", 0.6, False), ("…", None, True)])
+    assert (found.responses, found.graded) == (3, 2)
+    assert found.correct_share is None and found.correct_percent is None
+    assert found.average == pytest.approx(0.7)
