@@ -15,6 +15,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
+from pygments.token import STANDARD_TYPES
 
 EXTENSIONS = ["tables", "fenced_code", "codehilite", "footnotes", "admonition", "toc", "attr_list", "sane_lists"]
 EXTENSION_CONFIGS = {
@@ -30,7 +31,7 @@ TAGS = {
     "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }
 ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang"},
+    "*": {"class", "id", "title", "lang"},  # class and id pass only through _attribute_filter
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "align"},
@@ -39,6 +40,22 @@ ATTRIBUTES = {
     "abbr": {"title"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+
+# User HTML must not position, overlay or restyle the page (Bootstrap's "position-fixed w-100 h-100" on a link
+# would hijack every click), so only the classes the Markdown extensions emit survive, each on its own tag.
+ADMONITION_KINDS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error",
+                    "info", "success", "seealso", "example", "question", "quote", "abstract", "bug", "failure"}
+ALLOWED_CLASSES = {
+    "div": {"admonition", "codehilite", "footnote", "toc", *ADMONITION_KINDS},
+    "p": {"admonition-title"},
+    "a": {"footnote-ref", "footnote-backref"},
+    "span": set(STANDARD_TYPES.values()) - {""},  # Pygments' token classes inside .codehilite
+    "pre": {"codehilite"},
+}
+_LANGUAGE_CLASS = re.compile(r"^language-[a-z0-9_+#-]{1,40}$")  # fenced code without highlighting
+# Every id in user HTML gets this prefix, and every in-page link to one follows it, so user content can never
+# take over an id the page itself uses (the navbar, a form field) while footnotes and the TOC keep working.
+ID_PREFIX = "user-content-"
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 
@@ -71,23 +88,32 @@ class _RelativeUrlsExtension(Extension):
         md.treeprocessors.register(_RelativeUrls(md, self.base), "lms_relative_urls", 0)
 
 
-def _url_filter(tag, attribute, value):
-    """Drop a URL whose scheme, once blanks and control characters are removed, is not allowed.
+def _attribute_filter(tag, attribute, value):
+    """Drop a URL whose scheme, once blanks and control characters are removed, is not allowed; keep only the
+    extensions' classes; prefix ids and the in-page links that point at them.
 
-    Browsers ignore such characters inside a scheme ("jav\tascript:"), and Python-Markdown turns a tab into
+    Browsers ignore blanks and controls inside a scheme ("jav\tascript:"), and Python-Markdown turns a tab into
     spaces that nh3 then reads as a relative URL; this closes that gap.
     """
     if attribute in ("href", "src"):
         scheme = _SCHEME.match(_CONTROL.sub("", value))
         if scheme and scheme.group(0)[:-1].lower() not in URL_SCHEMES:
             return None
+        if attribute == "href" and value.startswith("#") and len(value) > 1:
+            return "#" + ID_PREFIX + value[1:]
+    elif attribute == "class":
+        allowed = ALLOWED_CLASSES.get(tag, set())
+        kept = [c for c in value.split() if c in allowed or (tag == "code" and _LANGUAGE_CLASS.match(c))]
+        return " ".join(dict.fromkeys(kept)) or None
+    elif attribute == "id":
+        return ID_PREFIX + value if value.strip() else None
     return value
 
 
 def sanitise_html(raw: str) -> str:
     """Keep only the allow-listed tags, attributes and URL schemes; links get rel=noopener."""
     return nh3.clean(raw, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer nofollow", strip_comments=True, attribute_filter=_url_filter)
+                     link_rel="noopener noreferrer nofollow", strip_comments=True, attribute_filter=_attribute_filter)
 
 
 def _render_uncached(text: str, fmt: str, base_url: str | None) -> str:
@@ -126,14 +152,14 @@ def render(text: str | None, fmt: str = "markdown", base_url: str | None = None)
 
 
 def table_of_contents(text: str) -> list[tuple[int, str, str]]:
-    """[(level, id, title)] of the ## and ### headings, with the ids render() gives them."""
+    """[(level, id, title)] of the ## and ### headings, with the (prefixed) ids render() gives them."""
     md = markdown.Markdown(extensions=["toc", "attr_list"], extension_configs={"toc": {"toc_depth": "2-3"}})
     md.convert(text or "")
     entries = []
 
     def walk(tokens):
         for token in tokens:
-            entries.append((token["level"], token["id"], html.unescape(token["name"])))
+            entries.append((token["level"], ID_PREFIX + token["id"], html.unescape(token["name"])))
             walk(token.get("children", []))
 
     walk(md.toc_tokens)

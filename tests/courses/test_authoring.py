@@ -277,7 +277,7 @@ def test_preview_endpoint_renders_through_the_sanitiser(app, client, login, trai
                            data={"body": "## Hi\n\n<script>alert(1)</script>\n\n![d](media/d.png)"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and response.mimetype == "text/html"
-    assert '<h2 id="hi">Hi</h2>' in html and "<script" not in html
+    assert '<h2 id="user-content-hi">Hi</h2>' in html and "<script" not in html
     assert 'src="/courses/digital-basics/files/media/d.png"' in html
     too_long = client.post("/authoring/digital-basics/preview", data={"body": "x" * (authoring.MAX_BODY_CHARS + 1)})
     assert too_long.status_code == 413
