@@ -23,7 +23,9 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _lines(text: str | None) -> list[str]:
+def _lines(text: str | list | None) -> list[str]:
+    if isinstance(text, list | tuple):  # a post without the field keeps the course's list (obj=course)
+        text = "\n".join(text)
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 

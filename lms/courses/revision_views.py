@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.auth.decorators import role_required
+from lms.auth.redirects import safe_next
 from lms.courses import access, authoring, revisions, search, uploads
 from lms.courses.export import export_course_zip, export_filename
 from lms.courses.forms import ImageUploadForm
@@ -78,9 +79,7 @@ def image_upload(slug):
     post (no script) is redirected back with the Markdown in a message."""
     course = access.get_authored_course_or_404(slug, current_user)
     form = ImageUploadForm()
-    back = request.form.get("back") or url_for("courses.course_edit", slug=course.slug)
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("courses.course_edit", slug=course.slug)
+    back = safe_next(request.form.get("back"), url_for("courses.course_edit", slug=course.slug))
     if not form.validate_on_submit():
         message = _("Choose an image to upload.")
         if _wants_json():
