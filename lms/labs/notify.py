@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from lms.extensions import db
-from lms.labs import ical
+from lms.labs import ical, reminders
 from lms.labs.models import SEAT_STATUSES, Booking
 from lms.labs.times import zone
 from lms.notify import mail
@@ -74,3 +74,4 @@ def tell(kind: str, booking: Booking, now: datetime, *, had_seat: bool | None = 
         msg.add_attachment(data, maintype="text", subtype="calendar", filename="invite.ics",
                            params={"method": method})
     mail.queue(db.session, msg)
+    reminders.sync_reminders(booking, now)  # every change to a booking keeps its reminders in step

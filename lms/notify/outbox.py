@@ -38,7 +38,8 @@ def enqueue(session: Session, msg: EmailMessage, *, key: str, kind: str, due_at:
     del msg["Message-ID"]
     msg["Message-ID"] = message_id_for(key, mail_from)
     raw = msg.as_string(policy=policy.SMTP)
-    row = session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+    # populate_existing: a cancel() just before (a bulk UPDATE) must be seen by a row already loaded.
+    row = session.scalar(select(OutboxMessage).where(OutboxMessage.key == key).execution_options(populate_existing=True))
     if row is None:
         row = OutboxMessage(key=key, kind=kind, recipient=str(msg["To"]), subject=str(msg["Subject"] or "")[:300],
                             raw=raw, user_id=user_id, topic=topic, status="queued", due_at=due_at, attempts=0)
