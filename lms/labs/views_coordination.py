@@ -138,8 +138,9 @@ def _show_error(form: SessionForm, exc: LabError):
 @role_required("coordinator")
 def new_session():
     form = _form()
-    if request.method == "GET" and request.args.get("lab"):
-        lab = db.session.scalar(select(Lab).where(Lab.slug == request.args["lab"][:100]))
+    if request.method == "GET":  # start from the chosen (or first) lab and its usual number of seats
+        lab = db.session.scalar(select(Lab).where(Lab.slug == request.args.get("lab", "")[:100]))
+        lab = lab or next(iter(access.managed_labs(current_user)), None)
         if lab is not None:
             form.lab.data, form.capacity.data = lab.id, lab.seats
     if form.validate_on_submit():
