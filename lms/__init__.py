@@ -19,9 +19,9 @@ def create_app(test_config=None):
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     limiter.init_app(app)
 
-    from lms import api, assessment, auth, courses, labs, main, notify, orgs, profiles, quizzes
+    from lms import api, assessment, auth, courses, labs, main, notify, orgs, profiles, progress, quizzes
 
-    for feature in (main, auth, orgs, courses, labs, quizzes, profiles, assessment, notify, api):
+    for feature in (main, auth, orgs, courses, labs, quizzes, profiles, assessment, progress, notify, api):
         feature.init_app(app)
 
     http.init_app(app)

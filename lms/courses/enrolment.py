@@ -13,6 +13,7 @@ from lms.auth.models import User
 from lms.courses.models import Course, Enrolment, Module, ModuleCompletion
 from lms.extensions import db
 from lms.orgs.people import organisations_of
+from lms.progress import completion as completion_rules
 
 
 class EnrolmentError(ValueError):
@@ -102,8 +103,9 @@ def course_progress(user: User, course: Course) -> tuple[int, int, int]:
 def mark_complete(user: User, module: Module, now: datetime, via: str = "manual") -> ModuleCompletion:
     """Record that `user` completed `module` (idempotent: the first completion is kept).
 
-    The learner must be enrolled in the module's course. When every live module is complete the enrolment
-    gets `completed_at`.
+    The learner must be enrolled in the module's course. The course's completion is then recomputed
+    (lms.progress.completion: required modules, final quiz, lab), which may date `completed_at` and issue a
+    certificate.
     :raise EnrolmentError: not enrolled, or the module is not live.
     """
     course = module.course
@@ -123,10 +125,8 @@ def mark_complete(user: User, module: Module, now: datetime, via: str = "manual"
         except IntegrityError:  # completed meanwhile by another request
             completion = db.session.scalar(select(ModuleCompletion).where(
                 ModuleCompletion.user_id == user.id, ModuleCompletion.module_id == module.id))
-    done, total, _percent = course_progress(user, course)
-    if total and done == total and enrolment.completed_at is None:
-        enrolment.completed_at = now
     db.session.flush()
+    completion_rules.record(user, course, now)
     return completion
 
 

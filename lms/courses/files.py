@@ -79,6 +79,7 @@ COURSE_SCHEMA = {
     "translation_of": Key(slug),
     "cover": Key(text(300)),  # an image under media/, shown on course cards
     "labs": Key(slug_list, default=list),  # demo labs that fit the course, by lab slug
+    "lab": Key(slug),  # a lab whose session the learner must attend to complete the course
 }
 MODULE_SCHEMA = {
     "title": Key(text(200), required=True),
@@ -86,6 +87,7 @@ MODULE_SCHEMA = {
     "audience": Key(one_of_list(AUDIENCES)),
     "summary": Key(text(allow_empty=True), default=""),
     "quiz": Key(None, default=dict, schema=QUIZ_SCHEMA),
+    "optional": Key(boolean, default=False),  # not needed to complete the course
 }
 LAB_SCHEMA = {
     "name": Key(text(200), required=True),
@@ -119,15 +121,21 @@ def content_hash(values: dict) -> str:
 
 def module_values(m) -> dict:
     """What a module's file says, from a ModuleFile or a Module row alike."""
-    return {"title": m.title, "minutes": m.minutes, "body": m.body or "", "audience": m.audience,
-            "summary": m.summary or "", "quiz_settings": m.quiz_settings or {}}
+    values = {"title": m.title, "minutes": m.minutes, "body": m.body or "", "audience": m.audience,
+              "summary": m.summary or "", "quiz_settings": m.quiz_settings or {}}
+    if m.is_optional:  # only when set, so the hashes of existing modules stay as they were
+        values["optional"] = True
+    return values
 
 
 def course_values(c) -> dict:
-    return {"title": c.title, "summary": c.summary or "", "description": c.description or "",
+    values = {"title": c.title, "summary": c.summary or "", "description": c.description or "",
             "language": c.language, "audience": c.audience or [], "trainer_emails": c.trainer_emails or [],
             "prerequisites": c.prerequisites or [], "final_quiz_settings": c.final_quiz_settings or {},
             "translation_of": c.translation_of, "cover": c.cover, "lab_slugs": c.lab_slugs or []}
+    if c.required_lab_slug:  # only when set, so the hashes of existing courses stay as they were
+        values["required_lab_slug"] = c.required_lab_slug
+    return values
 
 
 def lab_values(lab) -> dict:
@@ -150,6 +158,7 @@ class ModuleFile:
     summary: str = ""
     quiz_settings: dict = field(default_factory=dict)
     gift_path: Path | None = None
+    is_optional: bool = False
 
     @property
     def content_hash(self) -> str:
@@ -173,6 +182,7 @@ class CourseFolder:
     translation_of: str | None = None
     cover: str | None = None
     lab_slugs: list = field(default_factory=list)
+    required_lab_slug: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -232,7 +242,8 @@ def read_module(path: Path, course_dir: Path) -> tuple[ModuleFile | None, list[C
     meta = doc.meta
     return ModuleFile(slug=match.group(2), position=int(match.group(1)), path=path, title=meta["title"],
                       minutes=meta["minutes"], body=doc.clean_body, audience=meta["audience"],
-                      summary=meta["summary"], quiz_settings=meta["quiz"]), []
+                      summary=meta["summary"], quiz_settings=meta["quiz"],
+                      is_optional=meta["optional"]), []
 
 
 def read_course(folder: Path) -> tuple[CourseFolder | None, list[ContentError]]:
@@ -299,6 +310,7 @@ def read_course(folder: Path) -> tuple[CourseFolder | None, list[ContentError]]:
         prerequisites=meta["prerequisites"], final_quiz_settings=meta["final_quiz"],
         modules=list(by_slug.values()), final_gift_path=final_gift,
         translation_of=meta["translation_of"], cover=meta["cover"], lab_slugs=meta["labs"],
+        required_lab_slug=meta["lab"],
     ), []
 
 
@@ -382,6 +394,8 @@ def check_editions(courses: list[CourseFolder], labs: list[LabFile] | None) -> l
             for name in course.lab_slugs:
                 if name not in known:
                     errors.append(ContentError(where, 1, f"labs: no lab '{name}' in the labs folder"))
+            if course.required_lab_slug and course.required_lab_slug not in known:
+                errors.append(ContentError(where, 1, f"lab: no lab '{course.required_lab_slug}' in the labs folder"))
     return errors
 
 
@@ -416,6 +430,8 @@ def course_file_text(course) -> str:
         meta["cover"] = course.cover
     if course.lab_slugs:
         meta["labs"] = list(course.lab_slugs)
+    if course.required_lab_slug:
+        meta["lab"] = course.required_lab_slug
     if course.final_quiz_settings:
         meta["final_quiz"] = dict(course.final_quiz_settings)
     return dump_document(meta, course.description or "")
@@ -430,6 +446,8 @@ def module_file_text(module) -> str:
         meta["summary"] = module.summary
     if module.quiz_settings:
         meta["quiz"] = dict(module.quiz_settings)
+    if module.is_optional:
+        meta["optional"] = True
     return dump_document(meta, module.body or "")
 
 

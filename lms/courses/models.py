@@ -1,7 +1,7 @@
 """Courses and modules (loaded from files or written in the browser), revisions, enrolments, completions."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
@@ -28,6 +28,8 @@ class Course(db.Model):
     translation_of: Mapped[str | None] = mapped_column(String(100), index=True)
     cover: Mapped[str | None] = mapped_column(String(300))  # image path under the course's media/
     lab_slugs: Mapped[list] = mapped_column(JSON, default=list)  # demo labs that fit the course
+    # A lab whose session a learner must attend to complete the course (front matter `lab:`); None: no lab needed.
+    required_lab_slug: Mapped[str | None] = mapped_column(String(100))
     is_published: Mapped[bool] = mapped_column(default=True)
     # Hash of course.md as last synced: tells sync whether the file changed.
     file_hash: Mapped[str | None] = mapped_column(String(64))
@@ -71,6 +73,8 @@ class Module(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")  # Markdown
     quiz_settings: Mapped[dict] = mapped_column(JSON, default=dict)
     is_published: Mapped[bool] = mapped_column(default=True)
+    # Optional modules (front matter `optional: true`) count towards progress but not towards course completion.
+    is_optional: Mapped[bool] = mapped_column(default=False, server_default=false())
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # removed from the files: hidden, progress kept
     # Hash of the module file as last synced, and when it was last edited in the browser: together they
     # let sync see a conflict (both changed) instead of overwriting a trainer's work.

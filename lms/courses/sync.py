@@ -20,6 +20,7 @@ from lms.courses.models import Course, Module, ModuleRevision
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.labs.models import Lab
+from lms.progress import completion
 
 # Functions (course, parsed_course, report) run for every course in the files, inside the sync's
 # transaction, after its modules are in place: the quiz feature imports the .gift files there.
@@ -113,6 +114,10 @@ def apply_content(content: Content, *, force: bool = False, now: datetime) -> Sy
     if content.labs_dir is not None:
         sync_labs(content.labs, report, now=now)
     db.session.flush()
+    if report.changed:
+        # Added or removed modules, a new final quiz or lab requirement change who has completed what.
+        synced = db.session.scalars(select(Course.id).where(Course.slug.in_([c.slug for c in content.courses])))
+        completion.recompute(list(synced), now)
     return report
 
 
@@ -139,6 +144,7 @@ def sync_course(parsed: CourseFolder, report: SyncReport) -> tuple[Course, bool]
     course.translation_of = parsed.translation_of
     course.cover = parsed.cover
     course.lab_slugs = list(parsed.lab_slugs)
+    course.required_lab_slug = parsed.required_lab_slug
     course.file_hash = new_hash
     return course, True
 
@@ -150,6 +156,7 @@ def _apply_module_file(module: Module, parsed: ModuleFile, note: str):
     module.audience = list(parsed.audience) if parsed.audience is not None else None
     module.summary = parsed.summary
     module.quiz_settings = dict(parsed.quiz_settings)
+    module.is_optional = parsed.is_optional
     module.file_hash = parsed.content_hash
     module.edited_in_browser_at = None
     number = max((r.number for r in module.revisions), default=0) + 1

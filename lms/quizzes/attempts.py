@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.courses import enrolment
 from lms.extensions import db
+from lms.progress import completion
 from lms.quizzes import store
 from lms.quizzes.models import Attempt, Quiz, QuizQuestion, Response
 from lms.quizzes.policy import can_start, is_expired
@@ -221,6 +222,9 @@ def _tally(attempt: Attempt, now: datetime) -> None:
             enrolment.mark_complete(attempt.user, quiz.module, now, via="quiz")
         except enrolment.EnrolmentError:
             pass  # not enrolled any more, or the module left the course: the attempt still records the pass
+    elif attempt.passed and quiz.is_final:
+        db.session.flush()
+        completion.record(attempt.user, quiz.course, now)
 
 
 def grade_attempt(attempt: Attempt, now: datetime) -> None:

@@ -1,0 +1,13 @@
+"""Learner progress: completion rules, dashboards, gradebook, organisation reports, exports, certificates.
+
+The blueprint lives in lms/progress/blueprint.py so the view modules import it without importing this package
+back; `init_app` imports the view modules (their routes join the blueprint) and the API routes.
+"""
+
+
+def init_app(app):
+    from lms.progress import completion, models  # noqa: F401  (models: register the tables)
+    from lms.progress.blueprint import bp
+
+    completion.init_app(app)
+    app.register_blueprint(bp)

@@ -1,0 +1,122 @@
+"""Course completion recorded when it happens, and recomputed when content changes."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from lms.courses import enrolment
+from lms.courses.models import Enrolment, Module
+from lms.extensions import db
+from lms.labs import booking as lab_booking
+from lms.labs.models import ATTENDED, CONFIRMED
+from lms.progress import completion
+from lms.progress.models import Certificate
+from lms.quizzes import attempts
+from tests.progress.factories import NOW, book, session_of, store_quizzes
+
+
+def enrolment_of(user, course):
+    return db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id))
+
+
+def test_complete_learner_is_dated_by_the_last_requirement_and_gets_one_certificate(world):
+    ada = world.people["ada"]
+    assert enrolment_of(ada, world.course).completed_at == NOW - timedelta(days=5)  # the final quiz
+    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == ada.id))
+    assert certificate.course_title == "Industry basics" and certificate.completed_at == NOW - timedelta(days=5)
+    completion.recompute([world.course.id], NOW + timedelta(days=1))  # idempotent
+    assert db.session.query(Certificate).count() == 1
+
+
+def test_marking_the_last_module_completes_only_when_the_final_quiz_is_passed(world):
+    carla = world.people["carla"]
+    for module in world.course.modules:
+        enrolment.mark_complete(carla, module, NOW)
+    assert enrolment_of(carla, world.course).completed_at is None
+    final = next(q for q in store_quizzes(world.course) if q.is_final)
+    attempt = attempts.start_attempt(carla, final, NOW)
+    row = final.live_questions[0]
+    attempts.save_response(attempt, row.id, True, NOW)
+    attempts.submit_attempt(attempt, NOW + timedelta(minutes=3))
+    db.session.commit()
+    assert enrolment_of(carla, world.course).completed_at == NOW + timedelta(minutes=3)
+    assert db.session.scalar(select(Certificate.id).where(Certificate.user_id == carla.id)) is not None
+
+
+def test_a_required_lab_counts_from_attendance_marked_by_the_labs_feature(world):
+    world.course.required_lab_slug = world.lab.slug
+    completion.recompute([world.course.id], NOW)
+    db.session.commit()
+    ada, elsa = world.people["ada"], world.people["elsa"]
+    assert enrolment_of(ada, world.course).completed_at is not None  # attended the past session
+    # elsa finishes everything but was a no-show: not complete until her attendance is corrected
+    for module in world.course.modules:
+        enrolment.mark_complete(elsa, module, NOW)
+    final = next(q for q in store_quizzes(world.course) if q.is_final)
+    from tests.progress.factories import attempt
+    attempt(elsa, final, 1.0, NOW)
+    completion.record(elsa, world.course, NOW)
+    db.session.commit()
+    assert enrolment_of(elsa, world.course).completed_at is None
+    booking = world.past_session.bookings[0]
+    assert booking.user_id == elsa.id
+    lab_booking.mark_attendance(booking, ATTENDED, now=NOW)
+    db.session.commit()
+    assert enrolment_of(elsa, world.course).completed_at == NOW  # her modules and final quiz came last
+    lab_booking.mark_attendance(booking, CONFIRMED, now=NOW)  # corrected back: no longer attended
+    db.session.commit()
+    assert enrolment_of(elsa, world.course).completed_at is None
+    assert db.session.scalar(select(Certificate.id).where(Certificate.user_id == elsa.id)) is not None  # kept
+
+
+def test_a_rolled_back_attendance_change_recomputes_nothing(world):
+    world.course.required_lab_slug = world.lab.slug
+    db.session.commit()
+    session = session_of(world.lab, NOW - timedelta(days=1))
+    row = book(world.people["bruno"], session, CONFIRMED)
+    db.session.commit()
+    row.status = ATTENDED
+    db.session.rollback()
+    assert not db.session.info.get(completion._PENDING)
+
+
+def test_content_changes_recompute(world):
+    ada = world.people["ada"]
+    extra = Module(course=world.course, slug="m9", position=9, title="New", minutes=5, body="x", is_published=True)
+    db.session.add(extra)
+    db.session.flush()
+    completion.recompute([world.course.id], NOW)
+    assert enrolment_of(ada, world.course).completed_at is None  # a new required module
+    extra.is_optional = True
+    completion.recompute([world.course.id], NOW)
+    assert enrolment_of(ada, world.course).completed_at == NOW - timedelta(days=5)
+
+
+def test_a_sync_that_adds_a_module_recomputes(app, tmp_path):
+    from lms.courses.sync import sync_content
+    from tests.progress.factories import complete_module, make_course, person
+    from tests.progress.factories import enrol as enrol_row
+
+    course_dir = tmp_path / "courses" / "tiny"
+    course_dir.mkdir(parents=True)
+    (course_dir / "course.md").write_text("---\ntitle: Tiny\nsummary: S.\nlanguage: en\naudience: [manager]\n"
+                                          "trainers: [t@example.com]\n---\nAbout.\n")
+    (course_dir / "01-one.md").write_text("---\ntitle: One\nminutes: 5\n---\nText.\n")
+    sync_content(tmp_path / "courses", None, now=NOW)
+    db.session.commit()
+    from lms.courses.models import Course
+    course = db.session.scalar(select(Course).where(Course.slug == "tiny"))
+    learner = person("l@example.com")
+    enrol_row(learner, course, NOW)
+    complete_module(learner, course.modules[0], NOW)
+    completion.record(learner, course, NOW)
+    db.session.commit()
+    assert enrolment_of(learner, course).completed_at == NOW
+    (course_dir / "02-two.md").write_text("---\ntitle: Two\nminutes: 5\n---\nText.\n")
+    sync_content(tmp_path / "courses", None, now=NOW)
+    db.session.commit()
+    assert enrolment_of(learner, course).completed_at is None
+    (course_dir / "02-two.md").write_text("---\ntitle: Two\nminutes: 5\noptional: true\n---\nText.\n")
+    sync_content(tmp_path / "courses", None, now=NOW)
+    db.session.commit()
+    assert enrolment_of(learner, course).completed_at == NOW
+    del make_course
