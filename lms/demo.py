@@ -74,9 +74,10 @@ def create_demo(learners: int = 12) -> list[str]:
 
 def _demo_content_hooks():
     """Each feature's own demo data, after the accounts exist; each function is idempotent."""
+    from lms.assessment.demo import demo_assessments
     from lms.courses.demo_data import demo_enrolments
     from lms.labs.demo import demo_sessions
     from lms.profiles.demo import demo_profiles
 
-    for hook in (demo_profiles, demo_enrolments, demo_sessions):
+    for hook in (demo_profiles, demo_enrolments, demo_sessions, demo_assessments):
         hook()

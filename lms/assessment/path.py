@@ -39,8 +39,9 @@ def lab_slugs_for(questionnaire: Questionnaire, dimension_slugs) -> list[str]:
 
 
 def start_path(assessment: Assessment, questionnaire: Questionnaire, *, by: User, people: list[User],
-               dimension_slugs: list[str], book_labs: bool, now: datetime) -> PathOutcome:
-    """Enrol `people` (members of the assessment's company) and book lab seats for the chosen dimensions.
+               dimension_slugs: list[str], book_labs: bool, now: datetime, locale=None) -> PathOutcome:
+    """Enrol `people` (members of the assessment's company) and book lab seats for the chosen dimensions. The
+    courses are the editions in `locale`'s language where they exist (the manager's language).
 
     :raise AssessmentError: `by` does not manage the company (403), someone is not a member of it (403), or no
         person or no known dimension was chosen (400).
@@ -56,7 +57,7 @@ def start_path(assessment: Assessment, questionnaire: Questionnaire, *, by: User
             raise AssessmentError(str(_l("%(name)s is not a member of %(org)s.", name=person.name, org=company.name)),
                                   FORBIDDEN)
     outcome = PathOutcome()
-    for slug in course_slugs_for(questionnaire, dimension_slugs):
+    for slug in course_slugs_for(questionnaire, dimension_slugs, locale):
         course = db.session.scalar(select(Course).where(Course.slug == slug, Course.is_published))
         if course is None:
             continue

@@ -55,22 +55,41 @@ def _live_module(course_slug: str, module_slug: str) -> Module | None:
                                           Course.is_published, Module.is_published, Module.archived_at.is_(None)))
 
 
+def edition_for(course_slug: str, locale) -> Course | None:
+    """The published edition of a course in the reader's language (its translation_of names the course)."""
+    language = str(locale or "")[:2]
+    return db.session.scalar(select(Course).where(Course.translation_of == course_slug, Course.language == language,
+                                                  Course.is_published))
+
+
+def _module_for(course_slug: str, module_slug: str, locale) -> Module | None:
+    """The module the file names, or the module at the same position of the reader's-language edition (editions
+    number their modules like the original) when that edition has it live."""
+    module = _live_module(course_slug, module_slug)
+    edition = edition_for(course_slug, locale) if module is not None else None
+    if edition is not None:
+        same = next((m for m in edition.live_modules if m.position == module.position), None)
+        if same is not None:
+            return same
+    return module
+
+
 def path_for(dimension: Dimension, now, locale) -> list[PathItem]:
     """The modules, quizzes and labs that address `dimension`, as far as they are live on this platform."""
     items = []
     for ref in dimension.path.modules:
-        module = _live_module(ref.course, ref.slug)
+        module = _module_for(ref.course, ref.slug, locale)
         if module is not None:
-            items.append(PathItem("module", module.title, ref.course, ref.slug))
+            items.append(PathItem("module", module.title, module.course.slug, module.slug))
     for ref in dimension.path.quizzes:
         if ref.slug == "final":
             course = db.session.scalar(select(Course).where(Course.slug == ref.course, Course.is_published))
             if course is not None:
                 items.append(PathItem("quiz", course.title, ref.course, "final"))
             continue
-        module = _live_module(ref.course, ref.slug)
+        module = _module_for(ref.course, ref.slug, locale)
         if module is not None:
-            items.append(PathItem("quiz", module.title, ref.course, ref.slug))
+            items.append(PathItem("quiz", module.title, module.course.slug, module.slug))
     for ref in dimension.path.labs:
         lab = labs_link.lab(ref.slug)
         if lab is not None:
@@ -79,14 +98,17 @@ def path_for(dimension: Dimension, now, locale) -> list[PathItem]:
     return items
 
 
-def course_slugs_for(questionnaire: Questionnaire, dimension_slugs) -> list[str]:
-    """The courses whose modules the chosen priorities name, in the file's order, each once."""
+def course_slugs_for(questionnaire: Questionnaire, dimension_slugs, locale=None) -> list[str]:
+    """The courses whose modules the chosen priorities name, in the file's order, each once; the edition in
+    `locale`'s language where one is published."""
     slugs = []
     for slug in dimension_slugs:
         dimension = questionnaire.dimension(slug)
         for ref in dimension.path.modules if dimension else ():
-            if ref.course not in slugs:
-                slugs.append(ref.course)
+            edition = edition_for(ref.course, locale) if locale else None
+            chosen = edition.slug if edition is not None else ref.course
+            if chosen not in slugs:
+                slugs.append(chosen)
     return slugs
 
 

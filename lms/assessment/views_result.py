@@ -56,7 +56,8 @@ def result(assessment_id):
         "assessment/result.html", assessment=assessment, view=view, paths=paths, mine=mine, manages=manages,
         shared=shared, form=form, profile=profile, sizes=SIZES, sectors=SECTORS, locale=locale,
         chart=json.dumps(presenting.chart_data(view, chart_labels())), minimum=scoring.BENCHMARK_MINIMUM,
-        repeat_from=scoring.repeat_from(first), has_lab_sessions=presenting.labs_link.has_sessions(),
+        repeat_from=scoring.repeat_from(first),
+        can_repeat=manages and assessment.is_open and scoring.can_repeat(first, now), has_lab_sessions=presenting.labs_link.has_sessions(),
         pending=[r for r in assessment.responses if not r.is_submitted],
     )
 
@@ -92,7 +93,8 @@ def start_path(assessment_id):
     people = [db.session.get(User, i) for i in form.people.data]
     try:
         outcome = path.start_path(assessment, questionnaire(), by=current_user, people=[p for p in people if p],
-                                  dimension_slugs=form.dimensions.data, book_labs=form.book_labs.data, now=utcnow())
+                                  dimension_slugs=form.dimensions.data, book_labs=form.book_labs.data, now=utcnow(),
+                                  locale=str(get_locale()))
     except rounds.AssessmentError as exc:
         db.session.rollback()
         flash(str(exc), "danger")

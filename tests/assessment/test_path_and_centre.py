@@ -103,3 +103,19 @@ def test_a_centre_sees_its_companies_named_only_when_they_allow_it(world, client
     assert client.get(f"/assessment/centres/{world.its.id}/export.csv").status_code == 404
     page = client.get(f"/assessment/centres/{world.cc.id}").text
     assert "No company shares its results" in page
+
+
+def test_an_italian_reader_is_sent_to_the_italian_edition(world, synced, client, login):
+    assessment = world.start()
+    submit(assessment.responses[0], answers(4, data_machine_connectivity=0, data_collection=0, data_use=0,
+                                            data_integration=0, data_security=0))
+    world.manager.language = "it"
+    db.session.commit()
+    login("manager@alfa.example")
+    page = client.get(f"/assessment/{assessment.id}/result").text
+    assert "/courses/digitalizzazione-101/connettivita-e-iiot" in page and "Connettività e Industrial IoT" in page
+    client.post(f"/assessment/{assessment.id}/path", data={"people": [str(world.production.id)],
+                                                            "dimensions": ["data"]})
+    enrolled = {c.slug for c in db.session.scalars(db.select(Course).join(Enrolment).where(
+        Enrolment.user_id == world.production.id))}
+    assert "digitalizzazione-101" in enrolled and "digitalization-101" not in enrolled

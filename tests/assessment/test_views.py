@@ -43,7 +43,7 @@ def test_a_manager_starts_answers_with_autosave_and_submits(world, client, login
     result = client.get(f"/assessment/{assessment.id}/result")
     assert result.status_code == 200
     assert "Stage 4 of 5" in result.text and "Transparent" in result.text and 'data-chart="' in result.text
-    assert "Not enough firms yet: 0 of the same size" in result.text
+    assert "Not enough firms yet: 0 of the same size and sector as yours" in result.text
     pdf = client.get(f"/assessment/{assessment.id}/report.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
 

@@ -71,6 +71,8 @@
     });
   };
 
+  var narrow = window.matchMedia("(max-width: 576px)").matches;
+  window.Chart.defaults.animation.duration = 300;
   var radar = document.getElementById("radar-chart");
   if (radar) {
     var data = JSON.parse(radar.getAttribute("data-chart"));
@@ -80,7 +82,7 @@
       options: {
         maintainAspectRatio: false,
         scales: { r: { min: 0, max: data.max, ticks: { stepSize: 1, backdropColor: "transparent" },
-                       pointLabels: { font: { size: 12 } } } },
+                       pointLabels: { font: { size: narrow ? 10 : 12 } } } },
         plugins: { legend: { position: "bottom" } }
       }
     });
