@@ -1,6 +1,14 @@
 """Language and time-zone choice, and the template filters that show dates in the user's zone."""
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_time,
+    get_locale,
+    gettext,
+)
 from flask_login import current_user
 
 
@@ -78,10 +86,23 @@ def moment(value) -> str:
     return pattern.replace("{1}", format_date(value, "medium")).replace("{0}", format_time(value, "short"))
 
 
+def duration(minutes) -> str:
+    """A length of time, the one way every page writes it: "45 min", "2 h", "2 h 40 min"."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return gettext("%(m)d min", m=rest)
+    if not rest:
+        return gettext("%(h)d h", h=hours)
+    return gettext("%(h)d h %(m)02d min", h=hours, m=rest)
+
+
 def init_app(app):
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["number"] = number
 

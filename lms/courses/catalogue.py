@@ -86,12 +86,20 @@ def _catalogue(query, audience, language) -> list[CatalogueEntry]:
             continue
         entry = entries.setdefault(course.id, CatalogueEntry(course))
         if module_id is None:
-            entry.snippet = entry.snippet or snippet
+            if not entry.snippet and adds_to(course.summary, snippet):
+                entry.snippet = snippet
             continue
         module = db.session.get(Module, module_id)
         if module is not None and module in course.live_modules and all(m is not module for m, _s in entry.modules):
             entry.modules.append((module, snippet))
     return list(entries.values())
+
+
+def adds_to(summary: str | None, snippet: str) -> bool:
+    """Whether a search snippet says something the card's summary does not already say: the indexed text starts
+    with the summary, so a snippet from its beginning would repeat it word for word."""
+    words = " ".join(snippet.strip(" …").split())
+    return bool(words) and words[:80] not in " ".join((summary or "").split())
 
 
 def _hit_fields(hit) -> tuple:
