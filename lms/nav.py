@@ -8,11 +8,12 @@ MAIN_NAV = [
     ("courses.catalogue", _l("Courses"), None),
     ("labs.index", _l("Labs"), None),
     ("profiles.directory", _l("People"), None),
-    ("courses.my_learning", _l("My learning"), "user"),
+    ("progress.learning", _l("My learning"), "user"),
     ("assessment.index", _l("Maturity check"), "user"),
     ("courses.authoring_index", _l("Authoring"), ("trainer",)),
     ("quiz_authoring.index", _l("Quizzes"), ("trainer",)),
     ("labs.coordination", _l("Lab sessions"), ("coordinator",)),
+    ("progress.teaching", _l("Gradebook"), ("trainer",)),
     ("progress.staff", _l("My staff"), ("company_manager",)),
     ("progress.cohorts", _l("Cohorts"), ("its_staff",)),
 ]

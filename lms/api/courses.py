@@ -1,4 +1,4 @@
-"""API v1: the catalogue, enrolment and the caller's progress."""
+"""API v1: the catalogue and enrolment (the caller's progress: lms/api/progress.py)."""
 from flask import current_app, g, jsonify, request, url_for
 from sqlalchemy import func, select
 
@@ -86,16 +86,6 @@ def enrolment_dict(row: Enrolment) -> dict:
             "modules_completed": done, "modules_total": total, "percent": percent}
 
 
-@bp.get("/me/progress")
-@token_required
-def my_progress():
-    page, per_page = paginate_args()
-    query = select(Enrolment).where(Enrolment.user_id == g.api_user.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(Enrolment.enrolled_at).limit(per_page).offset((page - 1) * per_page))
-    return jsonify(page_dict([enrolment_dict(r) for r in rows], total, page, per_page))
-
-
 def _openapi(doc_paths, unauthorized):
     def ok(description, ref):
         return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
@@ -118,9 +108,6 @@ def _openapi(doc_paths, unauthorized):
         "responses": {"201": {"description": "Enrolled"}, "200": {"description": "Already enrolled"},
                       "401": unauthorized, "403": {"description": "Not allowed"},
                       "404": {"description": "No such course or person"}}}}
-    doc_paths["/me/progress"] = {"get": {"summary": "The caller's enrolments with progress", "parameters": paging,
-                                         "responses": {"200": {"description": "A page of enrolments"},
-                                                       "401": unauthorized}}}
 
 
 paths.REGISTRY.append(_openapi)

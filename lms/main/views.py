@@ -10,6 +10,10 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
+    if current_user.is_authenticated:  # a signed-in person's home is their dashboard (lms.progress)
+        from lms.progress.views_learner import dashboard
+
+        return dashboard()
     from lms.courses import enrolment
     from lms.courses.catalogue import featured_courses
     from lms.courses.forms import AUDIENCE_LABELS

@@ -13,7 +13,8 @@ from lms.orgs.models import Organisation
 from lms.quizzes import gift, store
 from lms.quizzes.models import Attempt
 
-NOW = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+# Relative to the real clock: the pages compute "inactive for N days" from it.
+NOW = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
 PASSWORD = "correct horse battery staple"
 ONE_QUESTION = "::Q1::Is a PLC a computer?{T}\n"
 

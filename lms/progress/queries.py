@@ -1,0 +1,338 @@
+"""The one progress query: learner x course rows and their aggregates, set-wise.
+
+Every page, export and API answer about progress goes through here. Each function runs a fixed number of
+SQL statements whatever the number of learners (tests count them), so a foundation of 10,000 learners costs
+the same number of round trips as one of ten. A *scope* is a SELECT of user ids (lms.progress.access builds
+it from what the caller may see); filters narrow it.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Integer, and_, case, cast, func, or_, select, union_all
+
+from lms.auth.models import User, UserRole
+from lms.courses.models import Course, Enrolment, Module, ModuleCompletion
+from lms.extensions import db
+from lms.labs.models import ATTENDED, CONFIRMED, NO_SHOW, Booking, LabSession
+from lms.orgs.models import CohortMember
+from lms.progress import rules
+from lms.progress.completion import FINAL_KEY, done_modules_query, live_module_filter
+from lms.quizzes.models import Attempt, Quiz
+
+
+@dataclass
+class Filters:
+    """What a report is narrowed to; every field optional. `inactive_days`: no activity for that long."""
+
+    cohort_id: int | None = None
+    course_id: int | None = None
+    role: str | None = None
+    inactive_days: int | None = None
+
+
+@dataclass
+class Row:
+    """One learner in one course."""
+
+    user_id: int
+    name: str
+    email: str
+    course_id: int
+    course_slug: str
+    course_title: str
+    course_language: str
+    edition_of: str  # the original course's slug: editions of one course share it
+    enrolled_at: datetime
+    completed_at: datetime | None
+    done: int = 0
+    total: int = 0
+    best_score: float | None = None  # mean of the best score of each quiz attempted, 0..1
+    final_score: float | None = None
+    attempts: int = 0
+    attended: int = 0
+    no_shows: int = 0
+    last_activity: datetime | None = None
+    upcoming: int = 0  # confirmed bookings of sessions still to come
+
+    @property
+    def percent(self) -> int:
+        return rules.percent(self.done, self.total)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+    def attention(self, now: datetime, inactive_days: int = 14) -> list[str]:
+        return rules.needs_attention(last_activity=self.last_activity, best_score=self.best_score,
+                                     attempts=self.attempts, no_shows=self.no_shows, completed=self.is_complete,
+                                     now=now, inactive_days=inactive_days)
+
+
+# Building blocks ---------------------------------------------------------------------------------------
+
+def required_totals() -> "select":
+    """(course_id, total): live, non-optional modules per course."""
+    return (select(Module.course_id, func.count(Module.id).label("total"))
+            .where(live_module_filter(), Module.is_optional.is_(False)).group_by(Module.course_id))
+
+
+def done_counts(user_ids) -> "select":
+    """(user_id, course_id, done, last_done) over live required modules."""
+    done = done_modules_query().subquery()
+    return (select(done.c.user_id, Module.course_id, func.count().label("done"),
+                   func.max(done.c.done_at).label("last_done"))
+            .join(Module, Module.id == done.c.module_id)
+            .where(done.c.user_id.in_(user_ids), live_module_filter(), Module.is_optional.is_(False))
+            .group_by(done.c.user_id, Module.course_id))
+
+
+def quiz_bests(user_ids) -> "select":
+    """(user_id, quiz_id, course_id, is_final, best, tries, last_try) per learner and quiz (graded attempts)."""
+    return (select(Attempt.user_id, Attempt.quiz_id, Quiz.course_id,
+                   (Quiz.key == FINAL_KEY).label("is_final"),
+                   func.max(Attempt.score).label("best"), func.count(Attempt.id).label("tries"),
+                   func.max(func.coalesce(Attempt.submitted_at, Attempt.started_at)).label("last_try"))
+            .join(Quiz, Quiz.id == Attempt.quiz_id)
+            .where(Attempt.user_id.in_(user_ids))
+            .group_by(Attempt.user_id, Attempt.quiz_id, Quiz.course_id, Quiz.key))
+
+
+def _activity_subquery(user_ids):
+    """(user_id, last): the latest enrolment, module completion or quiz attempt of each person."""
+    parts = union_all(
+        select(Enrolment.user_id.label("user_id"), Enrolment.enrolled_at.label("at"))
+        .where(Enrolment.user_id.in_(user_ids)),
+        select(ModuleCompletion.user_id, ModuleCompletion.completed_at).where(ModuleCompletion.user_id.in_(user_ids)),
+        select(Attempt.user_id, func.coalesce(Attempt.submitted_at, Attempt.started_at))
+        .where(Attempt.user_id.in_(user_ids)),
+    ).subquery()
+    return select(parts.c.user_id, func.max(parts.c.at).label("last")).group_by(parts.c.user_id).subquery()
+
+
+def scoped_users(scope, filters: Filters, now: datetime):
+    """The scope narrowed by cohort, role and inactivity: a SELECT of user ids."""
+    query = select(User.id).where(User.id.in_(scope), User.is_active.is_(True))
+    if filters.cohort_id is not None:
+        query = query.where(User.id.in_(select(CohortMember.user_id).where(CohortMember.cohort_id == filters.cohort_id)))
+    if filters.role:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == filters.role)))
+    if filters.inactive_days:
+        activity = _activity_subquery(scope)
+        cutoff = now - timedelta(days=filters.inactive_days)
+        query = query.where(~User.id.in_(select(activity.c.user_id).where(activity.c.last >= cutoff)))
+    return query
+
+
+def _enrolment_query(users, filters: Filters):
+    query = (select(Enrolment.user_id, User.name, User.email, Course.id, Course.slug, Course.title, Course.language,
+                    Course.translation_of, Enrolment.enrolled_at, Enrolment.completed_at)
+             .join(User, User.id == Enrolment.user_id).join(Course, Course.id == Enrolment.course_id)
+             .where(Enrolment.user_id.in_(users), Course.is_published.is_(True)))
+    if filters.course_id is not None:
+        query = query.where(Course.id == filters.course_id)
+    return query
+
+
+# Rows ----------------------------------------------------------------------------------------------------
+
+def count_rows(scope, filters: Filters, now: datetime) -> int:
+    query = _enrolment_query(scoped_users(scope, filters, now), filters)
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def rows(scope, filters: Filters | None = None, now: datetime | None = None, *, limit: int | None = None,
+         offset: int = 0) -> list[Row]:
+    """Learner x course rows of the scope, by name then course; a page when `limit` is given.
+
+    Six statements whatever the size of the scope: the enrolments (paged), then done modules, quiz bests,
+    bookings and last activity for the people on that page only, and the courses' totals.
+    """
+    filters = filters or Filters()
+    query = _enrolment_query(scoped_users(scope, filters, now), filters).order_by(User.name, User.id, Course.title)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    result = [Row(user_id=r[0], name=r[1], email=r[2], course_id=r[3], course_slug=r[4], course_title=r[5],
+                  course_language=r[6], edition_of=r[7] or r[4], enrolled_at=r[8], completed_at=r[9])
+              for r in db.session.execute(query)]
+    if not result:
+        return result
+    fill(result, now)
+    return result
+
+
+def fill(result: list[Row], now: datetime | None):
+    """Add the counts to rows whose enrolment columns are set (4 statements for any number of rows)."""
+    user_ids = sorted({r.user_id for r in result})
+    by_key = {(r.user_id, r.course_id): r for r in result}
+    totals = dict(db.session.execute(required_totals()).all())
+    for r in result:
+        r.total = totals.get(r.course_id, 0)
+        r.last_activity = r.enrolled_at
+    for user_id, course_id, done, last_done in db.session.execute(done_counts(user_ids)):
+        row = by_key.get((user_id, course_id))
+        if row is not None:
+            row.done = done
+            row.last_activity = max(row.last_activity, last_done)
+    bests = defaultdict(list)
+    for user_id, _quiz_id, course_id, is_final, best, tries, last_try in db.session.execute(quiz_bests(user_ids)):
+        row = by_key.get((user_id, course_id))
+        if row is None:
+            continue
+        row.attempts += tries
+        if best is not None:
+            bests[(user_id, course_id)].append(best)
+            if is_final:
+                row.final_score = best
+        if last_try is not None:
+            row.last_activity = max(row.last_activity, last_try)
+    for key, values in bests.items():
+        by_key[key].best_score = sum(values) / len(values)
+    people = defaultdict(lambda: [0, 0, 0])
+    booking_rows = db.session.execute(
+        select(Booking.user_id, Booking.status, LabSession.starts_at).join(LabSession, LabSession.id == Booking.session_id)
+        .where(Booking.user_id.in_(user_ids), Booking.status.in_((ATTENDED, NO_SHOW, CONFIRMED))))
+    for user_id, status, starts_at in booking_rows:
+        if status == ATTENDED:
+            people[user_id][0] += 1
+        elif status == NO_SHOW:
+            people[user_id][1] += 1
+        elif now is not None and starts_at >= now:
+            people[user_id][2] += 1
+    for r in result:
+        r.attended, r.no_shows, r.upcoming = people[r.user_id]
+
+
+# Aggregates for dashboards and charts --------------------------------------------------------------------
+
+@dataclass
+class CourseSummary:
+    course_id: int
+    slug: str
+    title: str
+    language: str
+    edition_of: str
+    enrolled: int = 0
+    completed: int = 0
+    percent_sum: float = 0.0
+    score_sum: float = 0.0
+    scored: int = 0
+    attended: int = 0
+    editions: list = field(default_factory=list)
+
+    @property
+    def mean_percent(self) -> int:
+        return int(self.percent_sum / self.enrolled) if self.enrolled else 0
+
+    @property
+    def mean_score(self) -> float | None:
+        return self.score_sum / self.scored if self.scored else None
+
+    @property
+    def completion_rate(self) -> int:
+        return rules.percent(self.completed, self.enrolled)
+
+
+def course_summaries(scope, filters: Filters, now: datetime, group_editions: bool = False) -> list[CourseSummary]:
+    """Per course (or per original course, editions together): enrolled, completed, mean progress, mean best
+    score and people who attended a lab. Two statements."""
+    users = scoped_users(scope, filters, now)
+    done = done_counts(users).subquery()
+    totals = required_totals().subquery()
+    finals = (select(Attempt.user_id, Quiz.course_id, func.max(Attempt.score).label("best"))
+              .join(Quiz, Quiz.id == Attempt.quiz_id).where(Attempt.user_id.in_(users))
+              .group_by(Attempt.user_id, Quiz.course_id).subquery())
+    attended = select(Booking.user_id).where(Booking.status == ATTENDED).distinct().subquery()
+    percent = case((totals.c.total > 0, cast(func.coalesce(done.c.done, 0), Integer) * 100.0 / totals.c.total),
+                   else_=0.0)
+    query = (select(Course.id, Course.slug, Course.title, Course.language, Course.translation_of,
+                    func.count(Enrolment.id), func.count(Enrolment.completed_at), func.sum(percent),
+                    func.sum(finals.c.best), func.count(finals.c.best), func.count(attended.c.user_id))
+             .select_from(Enrolment).join(Course, Course.id == Enrolment.course_id)
+             .outerjoin(totals, totals.c.course_id == Course.id)
+             .outerjoin(done, and_(done.c.user_id == Enrolment.user_id, done.c.course_id == Course.id))
+             .outerjoin(finals, and_(finals.c.user_id == Enrolment.user_id, finals.c.course_id == Course.id))
+             .outerjoin(attended, attended.c.user_id == Enrolment.user_id)
+             .where(Enrolment.user_id.in_(users), Course.is_published.is_(True))
+             .group_by(Course.id, Course.slug, Course.title, Course.language, Course.translation_of)
+             .order_by(Course.title))
+    if filters.course_id is not None:
+        query = query.where(Course.id == filters.course_id)
+    summaries = [CourseSummary(cid, slug, title, lang, of or slug, enrolled or 0, completed or 0, float(psum or 0),
+                               float(ssum or 0), scored or 0, att or 0)
+                 for cid, slug, title, lang, of, enrolled, completed, psum, ssum, scored, att
+                 in db.session.execute(query)]
+    if not group_editions:
+        return summaries
+    grouped: dict[str, CourseSummary] = {}
+    for s in summaries:
+        g = grouped.get(s.edition_of)
+        if g is None:
+            g = grouped[s.edition_of] = CourseSummary(s.course_id, s.edition_of, s.title, s.language, s.edition_of)
+        if s.slug == s.edition_of:  # the original names the group
+            g.course_id, g.title, g.language = s.course_id, s.title, s.language
+        g.editions.append(s)
+        for name in ("enrolled", "completed", "percent_sum", "score_sum", "scored", "attended"):
+            setattr(g, name, getattr(g, name) + getattr(s, name))
+    return sorted(grouped.values(), key=lambda g: g.title)
+
+
+def headcount(scope, filters: Filters, now: datetime) -> dict:
+    """People in the scope, those enrolled in anything, and those with no activity for 14 days. One statement."""
+    users = scoped_users(scope, filters, now).subquery()
+    activity = _activity_subquery(select(users.c.id))
+    cutoff = now - timedelta(days=filters.inactive_days or 14)
+    row = db.session.execute(
+        select(func.count(users.c.id), func.count(activity.c.last),
+               func.count(case((or_(activity.c.last.is_(None), activity.c.last < cutoff), 1))))
+        .select_from(users).outerjoin(activity, activity.c.user_id == users.c.id)).one()
+    return {"people": row[0], "active_ever": row[1], "inactive": row[2]}
+
+
+def attention(scope, filters: Filters, now: datetime, limit: int = 10, inactive_days: int = 14) -> dict:
+    """A few people who need a look: no activity for `inactive_days`, a failing best score, a lab no-show.
+    Three statements, each limited."""
+    users = scoped_users(scope, filters, now)
+    activity = _activity_subquery(users)
+    cutoff = now - timedelta(days=inactive_days)
+    incomplete = select(Enrolment.user_id).where(Enrolment.completed_at.is_(None))
+    inactive = list(db.session.execute(
+        select(User.id, User.name, User.email, activity.c.last).join(activity, activity.c.user_id == User.id)
+        .where(activity.c.last < cutoff, User.id.in_(incomplete)).order_by(activity.c.last, User.id).limit(limit)))
+    bests = quiz_bests(users).subquery()
+    failing = list(db.session.execute(
+        select(User.id, User.name, User.email, func.avg(bests.c.best)).join(bests, bests.c.user_id == User.id)
+        .group_by(User.id, User.name, User.email).having(func.avg(bests.c.best) < 0.7)
+        .order_by(func.avg(bests.c.best), User.id).limit(limit)))
+    no_show = list(db.session.execute(
+        select(User.id, User.name, User.email, func.count(Booking.id)).join(Booking, Booking.user_id == User.id)
+        .where(Booking.status == NO_SHOW, User.id.in_(users)).group_by(User.id, User.name, User.email)
+        .order_by(func.count(Booking.id).desc(), User.id).limit(limit)))
+    return {"inactive": inactive, "failing": failing, "no_show": no_show}
+
+
+def completions_by_week(scope, filters: Filters, now: datetime, weeks: int = 12) -> list[tuple[str, int]]:
+    """[(ISO week start date, completions)] for the last `weeks` weeks. One statement."""
+    users = scoped_users(scope, filters, now)
+    start = (now - timedelta(weeks=weeks - 1)).date()
+    start = start - timedelta(days=start.weekday())
+    query = (select(Enrolment.completed_at).where(Enrolment.user_id.in_(users), Enrolment.completed_at.is_not(None),
+                                                  Enrolment.completed_at >= now - timedelta(weeks=weeks)))
+    if filters.course_id is not None:
+        query = query.where(Enrolment.course_id == filters.course_id)
+    counts = defaultdict(int)
+    for (completed_at,) in db.session.execute(query):
+        day = completed_at.date()
+        counts[day - timedelta(days=day.weekday())] += 1
+    return [((start + timedelta(weeks=i)).isoformat(), counts.get(start + timedelta(weeks=i), 0)) for i in range(weeks)]
+
+
+def score_distribution(scope, filters: Filters, now: datetime) -> list[int]:
+    """How many learner x quiz best scores fall in each tenth (0-9%, ..., 90-100%). One statement."""
+    bests = quiz_bests(scoped_users(scope, filters, now))
+    if filters.course_id is not None:
+        bests = bests.where(Quiz.course_id == filters.course_id)
+    bests = bests.subquery()
+    bucket = case((bests.c.best >= 1.0, 9), else_=cast(bests.c.best * 10, Integer))
+    counts = dict(db.session.execute(select(bucket, func.count()).where(bests.c.best.is_not(None)).group_by(bucket)).all())
+    return [counts.get(i, 0) for i in range(10)]

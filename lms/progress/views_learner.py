@@ -1,0 +1,78 @@
+"""The learner's own pages: "my learning" (progress, next step, quiz results, bookings, certificates) and the
+certificate PDF."""
+from flask import Response, abort, render_template, url_for
+from flask_babel import format_date, gettext
+from flask_login import current_user, login_required
+
+from lms.courses import enrolment
+from lms.dbtypes import utcnow
+from lms.extensions import db
+from lms.notify.mail import absolute_url
+from lms.progress import access, certificates, detail, queries
+from lms.progress.blueprint import bp
+from lms.progress.models import Certificate
+
+
+def learner_context(now):
+    rows = queries.rows(access.self_scope(current_user), now=now)
+    course_ids = [r.course_id for r in rows]
+    info = detail.learner_detail(current_user.id, course_ids)
+    enrolments = {e.course_id: e for e in enrolment.enrolments_of(current_user)}
+    next_steps = {}
+    for r in rows:
+        if not r.is_complete and r.course_id in enrolments:
+            next_steps[r.course_id] = enrolment.resume_module(current_user, enrolments[r.course_id].course)
+    # "Continue where you left off": the incomplete course with the latest activity
+    current = max((r for r in rows if not r.is_complete and next_steps.get(r.course_id)),
+                  key=lambda r: r.last_activity or r.enrolled_at, default=None)
+    return {"rows": rows, "info": info, "next_steps": next_steps, "current": current,
+            "upcoming": detail.upcoming_bookings(current_user.id, now),
+            "certificates": detail.certificates_of(current_user.id), "now": now}
+
+
+@bp.get("/me")
+@login_required
+def learning():
+    return render_template("progress/learning.html", **learner_context(utcnow()))
+
+
+def get_certificate_or_404(certificate_id: int, for_user) -> Certificate:
+    """The certificate's owner and admins; anyone else a 404."""
+    if not 0 < certificate_id <= access.MAX_ID:
+        abort(404)
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not (for_user.is_admin or certificate.user_id == for_user.id):
+        abort(404)
+    return certificate
+
+
+def certificate_file(certificate: Certificate) -> bytes:
+    text = certificates.CertificateText(
+        heading=gettext("Certificate of completion"), awarded_to=gettext("This certifies that"),
+        completed=gettext("has completed the course"),
+        on_date=gettext("on %(date)s", date=format_date(certificate.completed_at, "long")),
+        verify=gettext("Check this certificate at"), code_label=gettext("Verification code"))
+    verify_url = absolute_url("progress.verify", code=certificate.code)
+    return certificates.certificate_pdf(certificate.learner_name, certificate.course_title, certificate.code,
+                                        verify_url, text)
+
+
+@bp.get("/certificates/<int:certificate_id>.pdf")
+@login_required
+def certificate(certificate_id):
+    row = get_certificate_or_404(certificate_id, current_user)
+    name = f"certificate-{row.course.slug}-{row.code}.pdf"
+    return Response(certificate_file(row), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def certificate_url(row: Certificate) -> str:
+    return url_for("progress.certificate", certificate_id=row.id)
+
+
+def dashboard():
+    """The signed-in home (called by main.home): a section per role the person has."""
+    from lms.progress.dashboards import home_context
+
+    now = utcnow()
+    return render_template("progress/home.html", **learner_context(now), **home_context(current_user, now))
