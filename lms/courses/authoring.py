@@ -5,6 +5,7 @@ so that the content sync sees a conflict instead of overwriting the trainer's wo
 the caller commits. Diffs are in lms.courses.revisions, image uploads in lms.courses.uploads.
 """
 import re
+import unicodedata
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -37,6 +38,22 @@ def _check_slug(slug: str, field="slug"):
         raise AuthoringError(_l("Use lower-case letters, digits and single hyphens, e.g. “digital-hr”."), field)
 
 
+def slug_from_title(title: str) -> str:
+    """ASCII lower-case words of `title` joined by hyphens ("Digitalizzazione 4.0: perché" -> "digitalizzazione-4-0-perche")."""
+    ascii_text = unicodedata.normalize("NFKD", title or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:90].strip("-")
+
+
+def free_course_slug(title: str) -> str:
+    """A course address made from `title` that no course has: "digital-hr", else "digital-hr-2", ..."""
+    base = slug_from_title(title) or "course"
+    taken = set(db.session.scalars(select(Course.slug).where(Course.slug.like(f"{base}%"))))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
 def _clean_list(values) -> list[str]:
     return [v.strip() for v in (values or []) if v and v.strip()]
 
@@ -57,9 +74,9 @@ def create_course(slug, title, author, now: datetime, summary="", description=""
 
     :raise AuthoringError: invalid or taken slug, empty title, unknown language or audience.
     """
-    slug = (slug or "").strip().lower()
-    _check_slug(slug)
     _check_course_fields(title, language, audience)
+    slug = (slug or "").strip().lower() or free_course_slug(title)  # left empty: made from the title
+    _check_slug(slug)
     if db.session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
         raise AuthoringError(_l("Another course already uses this address."), "slug")
     emails = [e.lower() for e in _clean_list(trainer_emails)]

@@ -31,8 +31,10 @@ def _lines(text: str | list | None) -> list[str]:
 
 class CourseForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    slug = StringField(_l("Address"), validators=[DataRequired(), Length(max=100), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)],
-                       description=_l("Part of the course's web address; it cannot change later."))
+    slug = StringField(_l("Address"), validators=[Optional(), Length(max=100), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)],
+                       description=_l("Part of the course's web address; it cannot change later. "
+                                      "Left empty, it is made from the title."),
+                       render_kw={"data-slug-from": "title"})
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=600)],
                             description=_l("One or two sentences shown in the catalogue."), render_kw={"rows": 2})
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=100_000)],

@@ -43,3 +43,14 @@ def test_the_csv_preview_survives_a_reload_and_a_language_switch(live_server, pa
     page.get_by_role("button", name="Import these people").click()
     assert page.get_by_text("Imported 1 person").is_visible()
 
+
+
+def test_a_new_courses_address_follows_its_title(live_server, page):
+    from tests.browser_fixtures import sign_in
+
+    sign_in(page, live_server.url, "giulia.ferri@officina.example")
+    page.goto(f"{live_server.url}/authoring/new")
+    page.get_by_label("Title").fill("Robot collaborativi in reparto")
+    assert page.get_by_label("Address").input_value() == "robot-collaborativi-in-reparto"
+    page.get_by_role("button", name="Create the course").click()
+    page.wait_for_url(f"{live_server.url}/authoring/robot-collaborativi-in-reparto/modules/new")

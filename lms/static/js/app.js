@@ -16,6 +16,19 @@
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  // A new course's address follows its title until the author types one of their own (the server fills an
+  // empty one the same way).
+  document.querySelectorAll("input[data-slug-from]").forEach(function (slug) {
+    var source = document.getElementById(slug.getAttribute("data-slug-from"));
+    if (!source) { return; }
+    var typed = slug.value !== "";
+    slug.addEventListener("input", function () { typed = slug.value !== ""; });
+    source.addEventListener("input", function () {
+      if (typed) { return; }
+      slug.value = source.value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 90).replace(/-+$/, "");
+    });
+  });
   // Copy buttons.
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
