@@ -53,3 +53,32 @@ def test_a_snippet_that_repeats_the_summary_adds_nothing():
                                 "technical solutions a small manufacturer can adopt …")
     assert adds_to(summary, "… out of names this problem directly: a lack of strategic thinking …")
     assert not adds_to(summary, "")
+
+
+def test_the_module_page_says_what_completes_it(client, create_user, login):
+    from lms.courses import enrolment
+    from lms.dbtypes import utcnow
+    from tests.quizzes.trainer_factories import make_quiz
+
+    user = create_user()
+    course = make_course(modules=2)
+    make_quiz(course, course.modules[0])
+    enrolment.enrol(user, course, by=user, now=utcnow())
+    db.session.commit()
+    login()
+    with_quiz = client.get("/courses/digital-basics/m1").get_data(as_text=True)
+    assert "To complete this module, pass its quiz at the end (pass mark 70%)." in with_quiz
+    assert "Mark as complete" not in with_quiz
+    without = client.get("/courses/digital-basics/m2").get_data(as_text=True)
+    assert "To complete this module, read it and press “Mark as complete” at the end." in without
+    client.post("/courses/digital-basics/m2/complete")
+    done = client.get("/courses/digital-basics/m2").get_data(as_text=True)
+    assert done.count("You completed this module.") == 2 and "To complete this module" not in done
+
+
+def test_the_readme_journey_matches_the_module_page():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "mark complete → take the quiz" not in readme
+    assert "a module with a quiz is completed by passing the quiz" in readme
