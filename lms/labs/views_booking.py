@@ -29,7 +29,12 @@ def book(session_id):
     """Book the signed-in person, or (`user_id`) a member of staff of a company manager / anyone for a coordinator."""
     session = access.get_session_or_404(session_id, current_user)
     person = current_user
-    if request.form.get("user_id"):
+    if request.form.get("email"):  # a coordinator books someone by e-mail address
+        person = User.by_email(request.form["email"][:254])
+        if person is None:
+            flash(_("No account has the e-mail address %(email)s.", email=request.form["email"][:254]), "error")
+            return redirect(url_for("labs.session", session_id=session_id) + "#bookings")
+    elif request.form.get("user_id"):
         try:
             person = db.session.get(User, int(request.form["user_id"])) if len(request.form["user_id"]) < 10 else None
         except ValueError:

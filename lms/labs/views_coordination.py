@@ -108,6 +108,17 @@ def _details(form: SessionForm) -> session_rules.SessionDetails:
         closes_at=starts_at - timedelta(hours=hours) if hours else None)
 
 
+def _keep_seconds(details: session_rules.SessionDetails, session: LabSession) -> session_rules.SessionDetails:
+    """The form shows minutes: a time left as it was keeps the session's exact instant, so saving an
+    unchanged form (of a session made through the API with seconds) is not a move that e-mails everyone."""
+    for name, current in (("starts_at", session.starts_at), ("ends_at", session.ends_at),
+                          ("closes_at", session.booking_closes_at)):
+        typed = getattr(details, name)
+        if typed is not None and current is not None and abs(typed - current) < timedelta(minutes=1):
+            setattr(details, name, current)
+    return details
+
+
 def _starts(form: SessionForm, details) -> list[datetime]:
     if form.repeat.data == "weekly":
         return session_rules.weekly_starts(details.starts_at, form.weeks.data or 1, _tz())
@@ -165,7 +176,7 @@ def edit_session(session_id):
         _fill(form, session)
     elif form.validate_on_submit():
         try:
-            details = _details(form)
+            details = _keep_seconds(_details(form), session)
             if form.scope.data == "all" and session.series_id:
                 session_rules.update_series(session, details, by=current_user, now=utcnow())
             else:

@@ -112,6 +112,10 @@ def test_pages_look_right(live_server, browser, tmp_path, locale, width):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, (path, overflow)
         _shot(page, f"{name}-{tag}", tmp_path)
+    if width < 576:  # on a phone the grid is a list of the days with sessions; arrows are for the grid
+        context.close()
+        assert not errors, errors
+        return
     page.goto(f"{base}/labs/calendar")
     page.locator("td[role=gridcell][tabindex='0']").focus()
     before = page.evaluate("document.activeElement.dataset.day")

@@ -6,9 +6,10 @@ import pytest
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.labs.models import Booking, LabSession
+from lms.labs.times import zone
 from lms.orgs.models import Organisation
 from lms.orgs.people import add_member
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, outbox
 
 
 @pytest.fixture
@@ -131,3 +132,36 @@ def test_forms_need_csrf(app_factory, make_session):
     client = app.test_client()
     assert client.post("/labs/sessions/1/book").status_code in (400, 302)
     assert client.post("/labs/calendar-feed").status_code in (400, 302)
+
+
+def test_coordinator_books_by_email_and_lowers_seats_choosing_who_waits(client, people, future_session):
+    coordinator, learner, other, _manager = people
+    _login(client, coordinator.email)
+    future_session.capacity = 2
+    db.session.commit()
+    for person in (learner, other):
+        client.post(f"/labs/sessions/{future_session.id}/book", data={"email": person.email})
+    unknown = client.post(f"/labs/sessions/{future_session.id}/book", data={"email": "nobody@example.com"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "No account has the e-mail address nobody@example.com" in unknown
+    bookings = {b.user_id: b for b in db.session.scalars(db.select(Booking))}
+    assert {b.status for b in bookings.values()} == {"confirmed"}
+    assert bookings[learner.id].booked_by_id == coordinator.id
+    edit = client.get(f"/labs/sessions/{future_session.id}/edit").get_data(as_text=True)
+    form = {name: value for name, value in (
+        ("lab", future_session.lab_id), ("title", "Twin demo"), ("trainer", 0), ("capacity", 1),
+        ("audience", "signed_in"), ("course", 0), ("cutoff_hours", 0), ("scope", "one"))}
+    local = future_session.starts_at.astimezone(zone("Europe/Rome"))
+    form.update(day=local.date().isoformat(), start=local.strftime("%H:%M"),
+                end=(local + timedelta(hours=2)).strftime("%H:%M"))
+    assert "Move to the waitlist" in edit
+    page = client.post(f"/labs/sessions/{future_session.id}/edit", data=form).get_data(as_text=True)
+    assert "choose 1 confirmed people" in page and 'value="1"' in page  # the typed seats are kept
+    form["move_to_waitlist"] = [bookings[other.id].id]
+    assert client.post(f"/labs/sessions/{future_session.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    assert (bookings[other.id].status, bookings[other.id].position) == ("waitlisted", 1)
+    assert bookings[learner.id].status == "confirmed" and future_session.capacity == 1
+    # Saving the form unchanged (times shown to the minute) is not a move: nobody is told.
+    assert future_session.sequence == 0
+    assert not [m for m in outbox(client.application) if m["Subject"].startswith("Session moved")]

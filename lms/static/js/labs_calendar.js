@@ -5,7 +5,10 @@
   var grid = document.querySelector(".labs-calendar[role=grid]");
   if (!grid) { return; }
   var cells = Array.prototype.slice.call(grid.querySelectorAll("td[role=gridcell]"));
-  function focusCell(index) {
+  function visible(cell) { return cell.offsetParent !== null; }
+  function focusCell(index, step) {
+    // On a phone, days without sessions are hidden: keep going the same way to the next shown day.
+    while (index >= 0 && index < cells.length && !visible(cells[index])) { index += step > 0 ? 1 : -1; }
     if (index < 0 || index >= cells.length) { return; }
     cells.forEach(function (cell) { cell.setAttribute("tabindex", "-1"); });
     cells[index].setAttribute("tabindex", "0");
@@ -17,11 +20,11 @@
     var index = cells.indexOf(cell);
     var moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 };
     if (moves[event.key] !== undefined) {
-      focusCell(index + moves[event.key]);
+      focusCell(index + moves[event.key], moves[event.key]);
     } else if (event.key === "Home") {
-      focusCell(index - (index % 7));
+      focusCell(index - (index % 7), 1);
     } else if (event.key === "End") {
-      focusCell(index - (index % 7) + 6);
+      focusCell(index - (index % 7) + 6, -1);
     } else if (event.key === "Enter") {
       var link = cell.querySelector("a");
       if (link) { link.focus(); }
