@@ -2,6 +2,7 @@
 from flask import Flask
 
 from lms import cli, config, http, i18n, render
+from lms.auth import limit_store
 from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 
@@ -16,7 +17,8 @@ def create_app(test_config=None):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     bootstrap.init_app(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    # Without Redis the counters live in the database, so that every worker on every host shares them.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or limit_store.STORAGE_URI)
     limiter.init_app(app)
 
     from lms import api, assessment, auth, courses, labs, main, notify, orgs, profiles, progress, quizzes
