@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lms.auth import accounts
+from lms.auth import accounts, login_limits
 from lms.auth.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -35,14 +35,10 @@ def load_user(user_id: str):
     return user
 
 
-def _login_rate_key():
-    # Counted per submitted address as well as per client, so one account cannot be guessed from many IPs.
-    return "login:" + (request.form.get("email") or "").strip().lower()
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_rate_key)
+# Counted per account as well as per client, so one account cannot be guessed from many IPs (login_limits).
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=login_limits.rate_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -54,7 +50,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             db.session.commit()
-            return redirect(safe_next(form.next.data, url_for("main.home")))
+            return login_limits.remember_device(redirect(safe_next(form.next.data, url_for("main.home"))), user.email)
     return render_template("auth/login.html", form=form)
 
 
