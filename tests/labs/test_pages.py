@@ -165,3 +165,16 @@ def test_coordinator_books_by_email_and_lowers_seats_choosing_who_waits(client, 
     # Saving the form unchanged (times shown to the minute) is not a move: nobody is told.
     assert future_session.sequence == 0
     assert not [m for m in outbox(client.application) if m["Subject"].startswith("Session moved")]
+
+
+def test_italian_pages_use_the_labs_italian_texts(client, make_session):
+    session = make_session(starts_at=utcnow() + timedelta(days=2))
+    session.lab.name = "Cobot cell"
+    session.lab.translations = {"it": {"name": "Cella cobot", "venue": "Laboratorio di robotica"}}
+    db.session.commit()
+    headers = {"Accept-Language": "it"}
+    listed = client.get("/labs/sessions", headers=headers).get_data(as_text=True)
+    assert "Cella cobot" in listed and "Sessioni di laboratorio" in listed
+    page = client.get(f"/labs/sessions/{session.id}", headers=headers).get_data(as_text=True)
+    assert "Laboratorio di robotica" in page and "Cobot cell" not in page
+    assert "Cobot cell" in client.get("/labs/sessions", headers={"Accept-Language": "en"}).get_data(as_text=True)
