@@ -6,7 +6,7 @@ it (dashes, curly quotes) are mapped to plain ones rather than shipping a font f
 """
 import math
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -67,6 +67,16 @@ def _radar(pdf: _Report, view: ResultView, cx: float, cy: float, radius: float):
     pdf.set_fill_color(*LIGHT)
     pdf.set_line_width(0.6)
     pdf.polygon(points, style="DF")
+    # Similar firms (orange) and the previous round (grey), dashed, where they exist.
+    for values, colour in (([d.peers.mean if d.peers else None for d in view.dimensions], (179, 89, 0)),
+                           ([d.baseline for d in view.dimensions], GREY)):
+        if all(v is not None for v in values):
+            pdf.set_draw_color(*colour)
+            pdf.set_line_width(0.4)
+            pdf.set_dash_pattern(dash=1.5, gap=1)
+            pdf.polygon([(cx + radius * v / scoring.MAX_LEVEL * math.cos(a), cy + radius * v / scoring.MAX_LEVEL
+                          * math.sin(a)) for v, a in zip(values, angle, strict=True)])
+            pdf.set_dash_pattern()
     pdf.set_font("Helvetica", size=7.5)
     for d, a in zip(view.dimensions, angle, strict=True):
         x, y = cx + (radius + 4) * math.cos(a), cy + (radius + 4) * math.sin(a)
@@ -109,8 +119,8 @@ def build_pdf(view: ResultView, paths: dict, questionnaire, *, locale: str, now)
     pdf.multi_cell(0, 9, plain(_("Digital maturity of %(company)s", company=company.name)), new_x=XPos.LMARGIN,
                    new_y=YPos.NEXT)
     pdf.set_text_color(0, 0, 0)
-    pdf.para(_("Version %(v)d, round %(r)d. %(n)d people answered.", v=assessment.version, r=assessment.round,
-               n=view.result.respondents), size=9)
+    pdf.para(_("Version %(v)d, round %(r)d.", v=assessment.version, r=assessment.round) + " "
+             + ngettext("%(num)d person answered", "%(num)d people answered", view.result.respondents) + ".", size=9)
 
     if view.stage is not None:
         pdf.heading(_("Stage %(n)d of 5: %(name)s", n=view.stage.level, name=view.stage.name.for_locale(locale)))
