@@ -61,9 +61,28 @@ def test_a_manager_enrols_staff_but_not_strangers(client, create_user):
                           headers=headers)
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
     missing = client.post("/api/v1/courses/c1/enrolment", json={"user_email": "ghost@example.com"}, headers=headers)
-    assert missing.status_code == 404
+    assert missing.status_code == 403 and missing.get_json() == refused.get_json()  # no account: the same answer
 
 
 def test_openapi_lists_the_course_paths(client):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert {"/me", "/courses", "/courses/{slug}", "/courses/{slug}/enrolment", "/me/progress"} <= set(doc["paths"])
+
+
+def test_enrolling_someone_else_answers_the_same_for_unknown_foreign_and_deactivated(client, create_user):
+    """Security finding 3: a token holder learns nothing about accounts they may not enrol (no name, no status)."""
+    make_course(slug="c1")
+    manager = create_user("boss@example.com", "Boss", roles=("company_manager",))
+    company = Organisation(name="Tiles Ltd", kind="company")
+    db.session.add(company)
+    add_member(company, manager, "manager")
+    create_user("stranger@example.com", "Sandro Stranger")
+    gone = create_user("gone@example.com", "Gina Gone")
+    gone.is_active = False
+    db.session.commit()
+    headers = _token(manager)
+    answers = [client.post("/api/v1/courses/c1/enrolment", json={"user_email": email}, headers=headers)
+               for email in ("stranger@example.com", "gone@example.com", "ghost@example.com", "not an address")]
+    assert {(a.status_code, a.get_data(as_text=True)) for a in answers} == {
+        (403, answers[0].get_data(as_text=True))}
+    assert "Sandro" not in answers[0].get_data(as_text=True)

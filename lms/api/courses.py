@@ -6,6 +6,7 @@ from lms.api import paths
 from lms.api.auth import paginate_args, token_required
 from lms.api.serializers import iso, page_dict
 from lms.api.views import bp
+from lms.auth.login_limits import account_key
 from lms.auth.models import User
 from lms.courses import access, enrolment
 from lms.courses.catalogue import editions_of
@@ -67,8 +68,10 @@ def enrol(slug):
         return json_error(400, "bad_request", "The body must be a JSON object.")
     learner = g.api_user
     if body.get("user_email"):
-        learner = User.by_email(str(body["user_email"]))
+        learner = User.by_email(account_key(str(body["user_email"])))
         if learner is None:
+            if not g.api_user.is_admin:  # the same answer as for a person the caller may not enrol
+                return json_error(403, "forbidden", str(enrolment.NOT_YOURS))
             return json_error(404, "not_found", "No account has this e-mail address.")
     existing = enrolment.get_enrolment(learner, course)
     try:
@@ -106,8 +109,10 @@ def _openapi(doc_paths, unauthorized):
         "requestBody": {"required": False, "content": {"application/json": {"schema": {
             "type": "object", "properties": {"user_email": {"type": "string"}}}}}},
         "responses": {"201": {"description": "Enrolled"}, "200": {"description": "Already enrolled"},
-                      "401": unauthorized, "403": {"description": "Not allowed"},
-                      "404": {"description": "No such course or person"}}}}
+                      "401": unauthorized,
+                      "403": {"description": "Not allowed: the same answer for an unknown account and one the caller "
+                                             "may not enrol"},
+                      "404": {"description": "No such course (or, for an admin, no such account)"}}}}
 
 
 paths.REGISTRY.append(_openapi)

@@ -20,6 +20,10 @@ class EnrolmentError(ValueError):
     """A rule refused the request; the message is safe to show."""
 
 
+# What anyone hears who asks to enrol a person they may not enrol, whoever that person is or is not.
+NOT_YOURS = _l("You can enrol only members of the organisations you manage.")
+
+
 def get_enrolment(user: User, course: Course) -> Enrolment | None:
     if user is None or not user.is_authenticated:
         return None
@@ -51,19 +55,18 @@ def enrol(user: User, course: Course, by: User | None = None, now: datetime | No
     """Enrol `user` in `course`, by themselves (`by` None or the user) or by a manager or an admin.
 
     Returns the enrolment, the existing one if the person was already enrolled (enrolling twice is harmless).
-    :raise EnrolmentError: the course is not published, the account is inactive, or `by` may not enrol `user`.
+    :raise EnrolmentError: the course is not published, `by` may not enrol `user` (NOT_YOURS, the same for every
+        such person), or the account is inactive.
     """
     if now is None:
         raise TypeError("enrol() needs `now`")
     if not course.is_published:
         raise EnrolmentError(str(_l("This course is not published yet.")))
-    if not user.is_active:
-        raise EnrolmentError(str(_l("%(name)s's account is deactivated.", name=user.name)))
     if by is not None and by.id != user.id and not can_enrol_others(by, user):
-        raise EnrolmentError(str(_l(
-            "You can enrol only members of the organisations you manage; %(name)s is not one of them.",
-            name=user.name,
-        )))
+        # The same words for an unknown, a foreign or a deactivated account: no name, nothing to enumerate.
+        raise EnrolmentError(str(NOT_YOURS))
+    if not user.is_active:
+        raise EnrolmentError(str(_l("This account is deactivated.")))
     existing = get_enrolment(user, course)
     if existing is not None:
         return existing

@@ -17,6 +17,7 @@ from lms.courses.models import AUDIENCES, Course
 from lms.courses.views import bp, media_base, trainer_links
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.ids import MAX_ID
 from lms.render import render, table_of_contents
 
 
@@ -162,20 +163,23 @@ def enrol_staff(slug):
         if not ids:
             flash(_("Tick at least one person to enrol."), "danger")
         else:
-            added, refused = 0, []
-            for user in db.session.scalars(select(User).where(User.id.in_(ids))):
+            added, refused = 0, set()
+            found = list(db.session.scalars(select(User).where(User.id.in_([i for i in ids if i <= MAX_ID]))))
+            if len(found) < len(ids):  # an id that is no account is refused like a person one may not enrol
+                refused.add(str(enrolment.NOT_YOURS))
+            for user in found:
                 already = enrolment.get_enrolment(user, course) is not None
                 try:
                     enrolment.enrol(user, course, by=current_user, now=utcnow())
                 except enrolment.EnrolmentError as exc:
-                    refused.append(str(exc))
+                    refused.add(str(exc))  # messages name nobody: a set shows each once
                 else:
                     added += 0 if already else 1
             db.session.commit()
             if added:
                 flash(ngettext("%(num)d person enrolled in “%(title)s”.", "%(num)d people enrolled in “%(title)s”.",
                                added, title=course.title), "success")
-            for message in refused:
+            for message in sorted(refused):
                 flash(message, "danger")
             if not refused:
                 return redirect(url_for("courses.enrol_staff", slug=course.slug))

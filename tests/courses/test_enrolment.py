@@ -1,4 +1,5 @@
 """Enrolment rules: self-enrolment, managers enrolling their staff, completion, progress and resume."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -60,7 +61,7 @@ def test_manager_enrols_members_of_managed_organisation_only(app, create_user, c
 
     row = enrolment.enrol(staff, course, by=boss, now=NOW)
     assert row.enrolled_by_id == boss.id
-    with pytest.raises(enrolment.EnrolmentError, match="Carlo Stranger"):
+    with pytest.raises(enrolment.EnrolmentError, match="^You can enrol only members of the organisations you manage.$"):
         enrolment.enrol(stranger, course, by=boss, now=NOW)
     assert enrolment.get_enrolment(stranger, course) is None
     assert [(o.name, [u.email for u in users]) for o, users in enrolment.staff_of(boss)] == [
@@ -190,7 +191,8 @@ def test_enrol_staff_page_enrols_only_managed_staff(app, client, create_user, lo
     response = client.post(f"/courses/{course.slug}/enrol-staff", data={"users": [str(staff.id), str(stranger.id)]},
                            follow_redirects=True)
     assert "1 person enrolled" in response.get_data(as_text=True)
-    assert "Carlo Stranger is not one of them" in response.get_data(as_text=True)
+    assert "You can enrol only members of the organisations you manage." in response.get_data(as_text=True)
+    assert "Carlo" not in response.get_data(as_text=True)  # finding 3: a foreign id does not reveal its name
     assert enrolment.get_enrolment(staff, course).enrolled_by_id == boss.id
     assert enrolment.get_enrolment(stranger, course) is None
 
@@ -281,3 +283,25 @@ def test_concurrent_enrolment_and_completion_make_one_row_each(db_app):
     assert len(set(enrolment_ids)) == 1
     assert db.session.scalar(select(func.count(Enrolment.id))) == 1
     assert db.session.scalar(select(func.count(ModuleCompletion.id))) == 1
+
+
+def test_enrol_staff_answers_the_same_for_foreign_unknown_and_deactivated_ids(app, client, create_user, login,
+                                                                              company):
+    """Security finding 3: whatever ids a manager posts, the page names nobody they may not enrol."""
+    boss = create_user("boss@rossi.example", "Bruno Boss", roles=("company_manager",))
+    rossi = company()
+    people.add_member(rossi, boss, "manager")
+    stranger = create_user("carlo@bianchi.example", "Carlo Stranger")
+    gone = create_user("dora@bianchi.example", "Dora Deactivated")
+    gone.is_active = False
+    db.session.commit()
+    course = make_course()
+    login("boss@rossi.example")
+    pages = []
+    for ids in ([stranger.id], [gone.id], [987654], [2**40]):
+        response = client.post(f"/courses/{course.slug}/enrol-staff", data={"users": [str(i) for i in ids]})
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        assert "Carlo" not in text and "Dora" not in text and "deactivated" not in text
+        pages.append(re.findall(r'alert-danger[^>]*>(.*?)<', text, re.S))
+    assert pages[0] == pages[1] == pages[2] == pages[3] != []
