@@ -49,21 +49,59 @@ def build_message(to: str, subject: str, template: str, message_id: str | None =
     return msg
 
 
-def send_message(msg: EmailMessage, config=None):
-    """Deliver one message now, through SMTP or into the outbox folder."""
-    config = config or current_app.config
-    if not config["SMTP_HOST"]:
-        outbox = Path(config["OUTBOX_DIR"])
-        outbox.mkdir(parents=True, exist_ok=True)
-        name = msg["Message-ID"].strip("<>").replace("/", "_").replace("@", "_at_")
-        (outbox / f"{name}.eml").write_bytes(bytes(msg))
-        return
-    with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=30) as smtp:
+class Mailer:
+    """Delivers messages through one SMTP connection, opened on first use and again if the server drops it,
+    or into the outbox folder when no SMTP host is set. Use as a context manager; a batch of reminders
+    then costs one connection, not one each."""
+
+    def __init__(self, config):
+        self.config = config
+        self.smtp = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.smtp = None
+
+    def _connect(self):
+        config = self.config
+        smtp = smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=30)
         if config["SMTP_TLS"]:
             smtp.starttls(context=ssl.create_default_context())
         if config["SMTP_USER"]:
             smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
-        smtp.send_message(msg)
+        return smtp
+
+    def __call__(self, msg: EmailMessage):
+        config = self.config
+        if not config["SMTP_HOST"]:
+            outbox_dir = Path(config["OUTBOX_DIR"])
+            outbox_dir.mkdir(parents=True, exist_ok=True)
+            name = msg["Message-ID"].strip("<>").replace("/", "_").replace("@", "_at_")
+            (outbox_dir / f"{name}.eml").write_bytes(bytes(msg))
+            return
+        if self.smtp is None:
+            self.smtp = self._connect()
+        try:
+            self.smtp.send_message(msg)
+        except smtplib.SMTPServerDisconnected:
+            self.smtp = self._connect()  # a server that closed an idle connection: once more, on a new one
+            self.smtp.send_message(msg)
+
+
+def send_message(msg: EmailMessage, config=None):
+    """Deliver one message now, through SMTP or into the outbox folder."""
+    with Mailer(config or current_app.config) as mailer:
+        mailer(msg)
 
 
 def queue(session: Session, msg: EmailMessage, *, key: str | None = None, kind: str = "mail",
@@ -84,9 +122,9 @@ def queue(session: Session, msg: EmailMessage, *, key: str | None = None, kind: 
 
 def deliver_now(app, ids: list[int]):
     """Send these outbox rows if they are still unclaimed (another process may have been quicker)."""
-    with app.app_context(), Session(db.engine) as session:
+    with app.app_context(), Session(db.engine) as session, Mailer(app.config) as mailer:
         result = outbox.dispatch_due(session, worker=f"web:{socket.gethostname()}:{os.getpid()}", clock=utcnow,
-                                     send=lambda msg: send_message(msg, app.config), ids=ids,
+                                     send=mailer, ids=ids,
                                      lease=int(app.config["OUTBOX_LEASE_SECONDS"]))
         if result.retried or result.failed:
             app.logger.warning("Mail not sent yet (%d will be retried by the scheduler, %d failed)",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.notify import outbox
-from lms.notify.mail import send_message
+from lms.notify.mail import Mailer
 from lms.notify.models import SchedulerRun
 
 log = logging.getLogger("lms.scheduler")
@@ -30,9 +30,8 @@ def worker_name() -> str:
 def run_once(app, worker: str | None = None, clock=utcnow) -> outbox.Delivery:
     """The job: send what is due, note when this worker ran. Safe to run in several processes at once."""
     worker = worker or worker_name()
-    with app.app_context(), Session(db.engine) as session:
-        result = outbox.dispatch_due(session, worker=worker, clock=clock,
-                                     send=lambda msg: send_message(msg, app.config),
+    with app.app_context(), Session(db.engine) as session, Mailer(app.config) as mailer:
+        result = outbox.dispatch_due(session, worker=worker, clock=clock, send=mailer,
                                      lease=int(app.config["OUTBOX_LEASE_SECONDS"]))
         run = session.scalar(select(SchedulerRun).where(SchedulerRun.worker == worker))
         if run is None:

@@ -3,6 +3,7 @@ dropped with the booking or the session, never sent late for a booking made afte
 from datetime import timedelta
 
 import icalendar
+import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -13,6 +14,12 @@ from lms.notify.models import OutboxMessage
 from lms.notify.scheduler import run_once
 from tests.conftest import outbox as eml_files
 from tests.labs.factories import NOW
+
+
+@pytest.fixture
+def app(db_app):
+    """These rules hold on SQLite and on PostgreSQL: every test here runs on both."""
+    return db_app
 
 
 def reminders(booking=None):

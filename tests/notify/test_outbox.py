@@ -79,22 +79,22 @@ def test_cancel_drops_only_unsent_messages_of_the_topic(app):
 
 def test_two_workers_claim_one_row_once(app):
     row = put()
-    assert outbox.claim(db.session, row.id, worker="one", now=NOW) is True
-    assert outbox.claim(db.session, row.id, worker="two", now=NOW + timedelta(seconds=59)) is False
+    assert outbox.claim(db.session, [row.id], worker="one", now=NOW) == [row.id]
+    assert outbox.claim(db.session, [row.id], worker="two", now=NOW + timedelta(seconds=59)) == []
     db.session.refresh(row)
     assert (row.status, row.claimed_by, row.attempts) == ("sending", "one", 1)
 
 
 def test_a_row_held_by_a_dead_worker_is_sent_by_another_after_the_lease(app):
     row = put()
-    assert outbox.claim(db.session, row.id, worker="dead", now=NOW)
+    assert outbox.claim(db.session, [row.id], worker="dead", now=NOW) == [row.id]
     sent = []
     early = outbox.dispatch_due(db.session, worker="alive", clock=Clock(NOW + timedelta(seconds=30)), send=sent.append)
     assert early.sent == 0
     late = outbox.dispatch_due(db.session, worker="alive", clock=Clock(NOW + timedelta(seconds=61)), send=sent.append)
     assert late.sent == 1 and sent[0]["Message-ID"] == outbox.message_id_for("k1", FROM)
     db.session.refresh(row)
-    assert row.status == "sent" and row.claimed_by == "alive"
+    assert row.status == "sent" and row.claimed_by.startswith("alive:")
 
 
 def test_a_failing_send_is_retried_with_backoff_then_marked_failed(app):
