@@ -1,7 +1,9 @@
 """Sign-in, sign-out, password reset, invitations and personal settings."""
 from datetime import timedelta
+from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -69,22 +71,44 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        try:
-            user = User.by_email(accounts.normalise_email(form.email.data))
-        except accounts.AccountError:
-            user = None
-        if user is not None and user.is_active:
-            hours = current_app.config["RESET_TOKEN_HOURS"]
-            token = accounts.issue_account_token(user, "reset", utcnow(), timedelta(hours=hours))
-            mail.queue(db.session, mail.build_message(
-                user.email, _("Reset your Officina 4.0 password"), "auth/email/reset_password",
-                user=user, link=mail.absolute_url("auth.reset_password", token=token), hours=hours,
-            ))
-            db.session.commit()
-        # The same answer whether or not the account exists.
+        # The same answer whether or not the account exists, and the same work before it: whether the address
+        # has an account is looked up only after the response has gone, for every request alike, so neither
+        # the page nor its timing tells.
+        response = redirect(url_for("auth.login"))
+        response.call_on_close(partial(send_reset_link, current_app._get_current_object(), form.email.data,
+                                       str(get_locale() or "")))
         flash(_("If an account exists for this address, we have sent it a link to choose a new password."), "info")
-        return redirect(url_for("auth.login"))
+        return response
     return render_template("auth/forgot_password.html", form=form)
+
+
+def send_reset_link(app, typed_email: str, locale: str):
+    """The deferred half of a reset request: if `typed_email` is an active account, mail it a new link.
+
+    Its own unit of work, run once the response is sent (in the same worker, so no thread outlives it); the
+    mail goes through the outbox like every other, so a failure is retried by the scheduler.
+    """
+    with app.test_request_context(base_url=app.config["BASE_URL"]):
+        try:
+            try:
+                user = User.by_email(accounts.normalise_email(typed_email))
+            except accounts.AccountError:
+                user = None
+            if user is None or not user.is_active:
+                return
+            hours = app.config["RESET_TOKEN_HOURS"]
+            with force_locale(user.language or locale or app.config["BABEL_DEFAULT_LOCALE"]):
+                token = accounts.issue_account_token(user, "reset", utcnow(), timedelta(hours=hours))
+                mail.queue(db.session, mail.build_message(
+                    user.email, _("Reset your Officina 4.0 password"), "auth/email/reset_password",
+                    user=user, link=mail.absolute_url("auth.reset_password", token=token), hours=hours,
+                ), user_id=user.id)
+            db.session.commit()
+        except Exception:  # nobody is waiting for this any more: log it, never let it escape into the server
+            db.session.rollback()
+            app.logger.exception("Could not prepare a password reset mail")
+        finally:
+            db.session.remove()
 
 
 def _set_password_from_link(token: str, purpose: str, template: str):
