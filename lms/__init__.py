@@ -21,9 +21,9 @@ def create_app(test_config=None):
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or limit_store.STORAGE_URI)
     limiter.init_app(app)
 
-    from lms import api, assessment, auth, courses, labs, main, notify, orgs, profiles, progress, quizzes
+    from lms import api, assessment, auth, courses, labs, main, notify, ops, orgs, profiles, progress, quizzes
 
-    for feature in (main, auth, orgs, courses, labs, quizzes, profiles, assessment, progress, notify, api):
+    for feature in (main, auth, orgs, courses, labs, quizzes, profiles, assessment, progress, notify, api, ops):
         feature.init_app(app)
 
     http.init_app(app)

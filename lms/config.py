@@ -43,6 +43,9 @@ DEFAULTS = {
     "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
     "COURSES_DIR": None,  # default: <project>/courses
     "LABS_DIR": None,  # default: <project>/labs
+    "LOG_FORMAT": "text",  # or "json": one object per line, for a log collector
+    "LOG_LEVEL": "INFO",
+    "PROXY_FIX": 0,  # how many proxies (nginx) stand in front: their X-Forwarded-* headers are trusted
 }
 
 # LMS_<NAME> environment variables and how to read them.
@@ -64,6 +67,9 @@ _ENV = {
     "OUTBOX_LEASE_SECONDS": ("OUTBOX_LEASE_SECONDS", int),
     "COURSES_DIR": ("COURSES_DIR", str),
     "LABS_DIR": ("LABS_DIR", str),
+    "LOG_FORMAT": ("LOG_FORMAT", str),
+    "LOG_LEVEL": ("LOG_LEVEL", str),
+    "PROXY_FIX": ("PROXY_FIX", int),
 }
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

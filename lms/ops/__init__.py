@@ -1,0 +1,10 @@
+"""Running the platform in production: health and readiness for the proxy, request ids and structured logs,
+the proxy's forwarded headers, and backup/restore."""
+
+
+def init_app(app):
+    from lms.ops import health, logs, proxy
+
+    logs.init_app(app)
+    proxy.init_app(app)
+    app.register_blueprint(health.bp)
