@@ -94,8 +94,7 @@ def _fill(form: SessionForm, session: LabSession):
 def _details(form: SessionForm) -> session_rules.SessionDetails:
     tz = _tz()
     starts_at = local_to_utc(form.day.data, form.start.data, tz, "starts_at")
-    end_day = form.day.data + timedelta(days=1) if form.end.data <= form.start.data else form.day.data
-    ends_at = local_to_utc(end_day, form.end.data, tz, "ends_at")
+    ends_at = local_to_utc(form.day.data, form.end.data, tz, "ends_at")  # the same day: an end before the start is refused
     opens_at = local_to_utc(form.opens_on.data, datetime.min.time(), tz, "opens_at") if form.opens_on.data else None
     hours = form.cutoff_hours.data or 0
     return session_rules.SessionDetails(

@@ -110,6 +110,8 @@ def test_coordinator_pages_and_form_keep_what_was_typed(client, people, future_s
             "cutoff_hours": 0, "repeat": "none", "weeks": 4, "scope": "one"}
     page = client.post("/labs/sessions/new", data=form).get_data(as_text=True)
     assert "already holds “Twin demo”" in page and 'value="Clashing title"' in page
+    form.update(start="10:00", end="09:00")
+    assert "The session must end after it starts." in client.post("/labs/sessions/new", data=form).get_data(as_text=True)
     form.update(day="2027-03-28", start="02:30", end="04:00")
     assert "does not exist" in client.post("/labs/sessions/new", data=form).get_data(as_text=True)
     form.update(day=(utcnow() + timedelta(days=20)).date().isoformat(), start="09:00", end="11:00", repeat="weekly",
