@@ -64,10 +64,14 @@ def dev_base_url(host: str, port: int) -> str:
 @click.option("--learners", default=12, show_default=True, help="How many demo learners to add.")
 @with_appcontext
 def demo_command(learners):
-    """Add demo organisations and one account per role (once; a second run changes nothing)."""
+    """Add demo organisations, one account per role and LEARNERS learners with enrolments, progress, quiz
+    attempts and lab bookings (once; a second run adds only what is missing). 10,000 learners take seconds."""
     from lms.demo import create_demo
 
-    for line in create_demo(learners=learners):
+    with click.progressbar(length=max(1, learners * 8), label="Demo data", file=None) as bar:
+        lines = create_demo(learners=learners, tick=bar.update)
+        bar.update(bar.length)  # the estimate is rough: end at 100%
+    for line in lines:
         click.echo(line)
 
 

@@ -27,14 +27,16 @@ ACCOUNTS = [
     ("its@officina.example", "Irene Santoro", ["its_staff"], 1, "manager", None),
 ]
 
-FIRST = ["Anna", "Marco", "Sara", "Davide", "Chiara", "Matteo", "Elisa", "Andrea", "Francesca", "Simone",
-         "Valentina", "Stefano", "Laura", "Riccardo", "Martina", "Federico"]
-LAST = ["Rossi", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo", "Conti",
-        "De Luca", "Mancini", "Costa", "Giordano", "Rizzo", "Lombardi"]
+def create_demo(learners: int = 12, tick=None) -> list[str]:
+    """Create what is missing and return lines to print; an existing account is left as it is.
 
+    The demo password is hashed once for every account. Learners, and their enrolments, progress, quiz
+    attempts and lab bookings, are bulk-inserted by lms.progress.demo, so 10,000 learners take seconds;
+    `tick(n)` is told as rows go in (the CLI's progress bar)."""
+    from lms.auth.passwords import hash_password
+    from lms.dbtypes import utcnow
+    from lms.progress import demo as population
 
-def create_demo(learners: int = 12) -> list[str]:
-    """Create what is missing and return lines to print; an existing account is left as it is."""
     orgs = []
     for name, kind, city in ORGANISATIONS:
         org = db.session.scalar(select(Organisation).where(Organisation.name == name))
@@ -43,25 +45,23 @@ def create_demo(learners: int = 12) -> list[str]:
             db.session.add(org)
             db.session.flush()
         orgs.append(org)
-    cohort = people.get_or_create_cohort(orgs[1], "Mechatronics 2026-2028")
 
     created = 0
-    rows = list(ACCOUNTS)
-    for i in range(learners):
-        first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
-        org_index = 0 if i % 2 == 0 else 1
-        rows.append((f"learner{i + 1:02d}@officina.example", f"{first} {last}", ["learner"], org_index, "member",
-                     cohort if org_index == 1 else None))
-    for email, name, roles, org_index, membership, in_cohort in rows:
+    password_hash = hash_password(DEMO_PASSWORD)
+    for email, name, roles, org_index, membership, in_cohort in ACCOUNTS:
         user = User.by_email(email)
         if user is None:
-            user = accounts.create_user(email, name, roles=roles, password=DEMO_PASSWORD)
+            user = accounts.create_user(email, name, roles=roles)
+            user.password_hash = password_hash
             created += 1
             if org_index is not None:
                 people.add_member(orgs[org_index], user, membership)
             if in_cohort is not None:
                 people.add_to_cohort(in_cohort, user)
+    new_learners = population.add_learners(learners, orgs[0], orgs[1], password_hash, tick=tick)
+    created += len(new_learners)
     _demo_content_hooks()
+    counts = population.add_progress(new_learners, utcnow(), tick=tick)
     db.session.commit()
 
     lines = [f"Demo data: {created} accounts added." if created else "Demo data already present: nothing added.",
@@ -69,6 +69,8 @@ def create_demo(learners: int = 12) -> list[str]:
     for email, _name, roles, *_rest in ACCOUNTS:
         lines.append(f"  {', '.join(roles):<28} {email}")
     lines.append(f"  {'learner (x' + str(learners) + ')':<28} learner01@officina.example ...")
+    if counts:
+        lines.append("Demo progress: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + ".")
     return lines
 
 

@@ -70,7 +70,7 @@ def enrol(user: User, course: Course, by: User | None = None, now: datetime | No
     existing = get_enrolment(user, course)
     if existing is not None:
         return existing
-    enrolment = Enrolment(user_id=user.id, course_id=course.id, enrolled_at=now,
+    enrolment = Enrolment(user_id=user.id, course_id=course.id, enrolled_at=now, last_activity_at=now,
                           enrolled_by_id=by.id if by is not None and by.id != user.id else None)
     try:
         with db.session.begin_nested():

@@ -128,6 +128,13 @@ class Enrolment(db.Model):
     last_module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id", ondelete="SET NULL"))
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Figures kept up to date by lms.progress.completion.recompute whenever something that counts happens, so
+    # reports over thousands of learners read this one table instead of aggregating every attempt.
+    modules_done: Mapped[int] = mapped_column(default=0, server_default="0")  # live, non-optional modules
+    quiz_best: Mapped[float | None]  # mean of the best score of each quiz attempted, 0..1
+    final_best: Mapped[float | None]  # best score at the final quiz
+    quiz_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # enrolment, module or attempt
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()

@@ -6,9 +6,13 @@ back; `init_app` imports the view modules (their routes join the blueprint) and 
 
 
 def init_app(app):
-    from lms.api import progress as api_progress  # noqa: F401  (routes on the API blueprint, registered after this)
-    from lms.progress import completion, models, views_learner, views_public, views_reports, views_trainer  # noqa: F401  (models: register the tables)  # noqa: F401  (routes on bp)
+    # models registers the tables; views_* and lms.api.progress add their routes (the API blueprint is
+    # registered after this feature).
+    from lms.api import progress as api_progress  # noqa: F401
+    from lms.progress import completion, models, views_learner, views_public, views_reports, views_trainer  # noqa: F401
     from lms.progress.blueprint import bp
+    from lms.progress.cli import progress
 
     completion.init_app(app)
     app.register_blueprint(bp)
+    app.cli.add_command(progress)

@@ -9,16 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, cast, func, or_, select, union_all
+from sqlalchemy import Integer, case, cast, func, or_, select
 
 from lms.auth.models import User, UserRole
-from lms.courses.models import Course, Enrolment, Module, ModuleCompletion
+from lms.courses.models import Course, Enrolment, Module
 from lms.extensions import db
 from lms.labs.models import ATTENDED, CONFIRMED, NO_SHOW, Booking, LabSession
 from lms.orgs.models import CohortMember
 from lms.progress import rules
-from lms.progress.completion import FINAL_KEY, done_modules_query, live_module_filter
-from lms.quizzes.models import Attempt, Quiz
+from lms.progress.completion import live_module_filter
 
 
 @dataclass
@@ -71,43 +70,16 @@ class Row:
 
 # Building blocks ---------------------------------------------------------------------------------------
 
-def required_totals() -> "select":
+def required_totals():
     """(course_id, total): live, non-optional modules per course."""
     return (select(Module.course_id, func.count(Module.id).label("total"))
             .where(live_module_filter(), Module.is_optional.is_(False)).group_by(Module.course_id))
 
 
-def done_counts(user_ids) -> "select":
-    """(user_id, course_id, done, last_done) over live required modules."""
-    done = done_modules_query().subquery()
-    return (select(done.c.user_id, Module.course_id, func.count().label("done"),
-                   func.max(done.c.done_at).label("last_done"))
-            .join(Module, Module.id == done.c.module_id)
-            .where(done.c.user_id.in_(user_ids), live_module_filter(), Module.is_optional.is_(False))
-            .group_by(done.c.user_id, Module.course_id))
-
-
-def quiz_bests(user_ids) -> "select":
-    """(user_id, quiz_id, course_id, is_final, best, tries, last_try) per learner and quiz (graded attempts)."""
-    return (select(Attempt.user_id, Attempt.quiz_id, Quiz.course_id,
-                   (Quiz.key == FINAL_KEY).label("is_final"),
-                   func.max(Attempt.score).label("best"), func.count(Attempt.id).label("tries"),
-                   func.max(func.coalesce(Attempt.submitted_at, Attempt.started_at)).label("last_try"))
-            .join(Quiz, Quiz.id == Attempt.quiz_id)
-            .where(Attempt.user_id.in_(user_ids))
-            .group_by(Attempt.user_id, Attempt.quiz_id, Quiz.course_id, Quiz.key))
-
-
 def _activity_subquery(user_ids):
-    """(user_id, last): the latest enrolment, module completion or quiz attempt of each person."""
-    parts = union_all(
-        select(Enrolment.user_id.label("user_id"), Enrolment.enrolled_at.label("at"))
-        .where(Enrolment.user_id.in_(user_ids)),
-        select(ModuleCompletion.user_id, ModuleCompletion.completed_at).where(ModuleCompletion.user_id.in_(user_ids)),
-        select(Attempt.user_id, func.coalesce(Attempt.submitted_at, Attempt.started_at))
-        .where(Attempt.user_id.in_(user_ids)),
-    ).subquery()
-    return select(parts.c.user_id, func.max(parts.c.at).label("last")).group_by(parts.c.user_id).subquery()
+    """(user_id, last): each person's latest activity over their enrolments (kept on the enrolment rows)."""
+    return (select(Enrolment.user_id, func.max(Enrolment.last_activity_at).label("last"))
+            .where(Enrolment.user_id.in_(user_ids)).group_by(Enrolment.user_id).subquery())
 
 
 def scoped_users(scope, filters: Filters, now: datetime):
@@ -118,15 +90,15 @@ def scoped_users(scope, filters: Filters, now: datetime):
     if filters.role:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == filters.role)))
     if filters.inactive_days:
-        activity = _activity_subquery(scope)
         cutoff = now - timedelta(days=filters.inactive_days)
-        query = query.where(~User.id.in_(select(activity.c.user_id).where(activity.c.last >= cutoff)))
+        query = query.where(~User.id.in_(select(Enrolment.user_id).where(Enrolment.last_activity_at >= cutoff)))
     return query
 
 
 def _enrolment_query(users, filters: Filters):
     query = (select(Enrolment.user_id, User.name, User.email, Course.id, Course.slug, Course.title, Course.language,
-                    Course.translation_of, Enrolment.enrolled_at, Enrolment.completed_at)
+                    Course.translation_of, Enrolment.enrolled_at, Enrolment.completed_at, Enrolment.modules_done,
+                    Enrolment.quiz_best, Enrolment.final_best, Enrolment.quiz_attempts, Enrolment.last_activity_at)
              .join(User, User.id == Enrolment.user_id).join(Course, Course.id == Enrolment.course_id)
              .where(Enrolment.user_id.in_(users), Course.is_published.is_(True)))
     if filters.course_id is not None:
@@ -145,53 +117,32 @@ def rows(scope, filters: Filters | None = None, now: datetime | None = None, *, 
          offset: int = 0) -> list[Row]:
     """Learner x course rows of the scope, by name then course; a page when `limit` is given.
 
-    Six statements whatever the size of the scope: the enrolments (paged), then done modules, quiz bests,
-    bookings and last activity for the people on that page only, and the courses' totals.
+    Three statements whatever the size of the scope: the enrolments with their figures (paged), the courses'
+    module totals, and the lab bookings of the people on the page.
     """
     filters = filters or Filters()
     query = _enrolment_query(scoped_users(scope, filters, now), filters).order_by(User.name, User.id, Course.title)
     if limit is not None:
         query = query.limit(limit).offset(offset)
     result = [Row(user_id=r[0], name=r[1], email=r[2], course_id=r[3], course_slug=r[4], course_title=r[5],
-                  course_language=r[6], edition_of=r[7] or r[4], enrolled_at=r[8], completed_at=r[9])
+                  course_language=r[6], edition_of=r[7] or r[4], enrolled_at=r[8], completed_at=r[9], done=r[10],
+                  best_score=r[11], final_score=r[12], attempts=r[13], last_activity=r[14] or r[8])
               for r in db.session.execute(query)]
-    if not result:
-        return result
-    fill(result, now)
+    if result:
+        fill(result, now)
     return result
 
 
 def fill(result: list[Row], now: datetime | None):
-    """Add the counts to rows whose enrolment columns are set (4 statements for any number of rows)."""
-    user_ids = sorted({r.user_id for r in result})
-    by_key = {(r.user_id, r.course_id): r for r in result}
+    """Module totals and lab bookings for the rows (two statements for any number of rows)."""
     totals = dict(db.session.execute(required_totals()).all())
     for r in result:
         r.total = totals.get(r.course_id, 0)
-        r.last_activity = r.enrolled_at
-    for user_id, course_id, done, last_done in db.session.execute(done_counts(user_ids)):
-        row = by_key.get((user_id, course_id))
-        if row is not None:
-            row.done = done
-            row.last_activity = max(row.last_activity, last_done)
-    bests = defaultdict(list)
-    for user_id, _quiz_id, course_id, is_final, best, tries, last_try in db.session.execute(quiz_bests(user_ids)):
-        row = by_key.get((user_id, course_id))
-        if row is None:
-            continue
-        row.attempts += tries
-        if best is not None:
-            bests[(user_id, course_id)].append(best)
-            if is_final:
-                row.final_score = best
-        if last_try is not None:
-            row.last_activity = max(row.last_activity, last_try)
-    for key, values in bests.items():
-        by_key[key].best_score = sum(values) / len(values)
     people = defaultdict(lambda: [0, 0, 0])
     booking_rows = db.session.execute(
         select(Booking.user_id, Booking.status, LabSession.starts_at).join(LabSession, LabSession.id == Booking.session_id)
-        .where(Booking.user_id.in_(user_ids), Booking.status.in_((ATTENDED, NO_SHOW, CONFIRMED))))
+        .where(Booking.user_id.in_(sorted({r.user_id for r in result})),
+               Booking.status.in_((ATTENDED, NO_SHOW, CONFIRMED))))
     for user_id, status, starts_at in booking_rows:
         if status == ATTENDED:
             people[user_id][0] += 1
@@ -235,23 +186,16 @@ class CourseSummary:
 
 def course_summaries(scope, filters: Filters, now: datetime, group_editions: bool = False) -> list[CourseSummary]:
     """Per course (or per original course, editions together): enrolled, completed, mean progress, mean best
-    score and people who attended a lab. Two statements."""
+    score and people who attended a lab. One statement over the enrolments' figures."""
     users = scoped_users(scope, filters, now)
-    done = done_counts(users).subquery()
     totals = required_totals().subquery()
-    finals = (select(Attempt.user_id, Quiz.course_id, func.max(Attempt.score).label("best"))
-              .join(Quiz, Quiz.id == Attempt.quiz_id).where(Attempt.user_id.in_(users))
-              .group_by(Attempt.user_id, Quiz.course_id).subquery())
     attended = select(Booking.user_id).where(Booking.status == ATTENDED).distinct().subquery()
-    percent = case((totals.c.total > 0, cast(func.coalesce(done.c.done, 0), Integer) * 100.0 / totals.c.total),
-                   else_=0.0)
+    percent = case((totals.c.total > 0, Enrolment.modules_done * 100.0 / totals.c.total), else_=0.0)
     query = (select(Course.id, Course.slug, Course.title, Course.language, Course.translation_of,
                     func.count(Enrolment.id), func.count(Enrolment.completed_at), func.sum(percent),
-                    func.sum(finals.c.best), func.count(finals.c.best), func.count(attended.c.user_id))
+                    func.sum(Enrolment.quiz_best), func.count(Enrolment.quiz_best), func.count(attended.c.user_id))
              .select_from(Enrolment).join(Course, Course.id == Enrolment.course_id)
              .outerjoin(totals, totals.c.course_id == Course.id)
-             .outerjoin(done, and_(done.c.user_id == Enrolment.user_id, done.c.course_id == Course.id))
-             .outerjoin(finals, and_(finals.c.user_id == Enrolment.user_id, finals.c.course_id == Course.id))
              .outerjoin(attended, attended.c.user_id == Enrolment.user_id)
              .where(Enrolment.user_id.in_(users), Course.is_published.is_(True))
              .group_by(Course.id, Course.slug, Course.title, Course.language, Course.translation_of)
@@ -290,20 +234,21 @@ def headcount(scope, filters: Filters, now: datetime) -> dict:
 
 
 def attention(scope, filters: Filters, now: datetime, limit: int = 10, inactive_days: int = 14) -> dict:
-    """A few people who need a look: no activity for `inactive_days`, a failing best score, a lab no-show.
-    Three statements, each limited."""
+    """A few people who need a look: no activity for `inactive_days` with a course still to finish, a mean
+    best score under the pass mark, a lab no-show. Three statements, each limited."""
     users = scoped_users(scope, filters, now)
-    activity = _activity_subquery(users)
     cutoff = now - timedelta(days=inactive_days)
-    incomplete = select(Enrolment.user_id).where(Enrolment.completed_at.is_(None))
+    last = func.max(Enrolment.last_activity_at)
     inactive = list(db.session.execute(
-        select(User.id, User.name, User.email, activity.c.last).join(activity, activity.c.user_id == User.id)
-        .where(activity.c.last < cutoff, User.id.in_(incomplete)).order_by(activity.c.last, User.id).limit(limit)))
-    bests = quiz_bests(users).subquery()
+        select(User.id, User.name, User.email, last).join(Enrolment, Enrolment.user_id == User.id)
+        .where(User.id.in_(users)).group_by(User.id, User.name, User.email)
+        .having(last < cutoff, func.count(Enrolment.completed_at) < func.count(Enrolment.id))
+        .order_by(last, User.id).limit(limit)))
+    mean = func.avg(Enrolment.quiz_best)
     failing = list(db.session.execute(
-        select(User.id, User.name, User.email, func.avg(bests.c.best)).join(bests, bests.c.user_id == User.id)
-        .group_by(User.id, User.name, User.email).having(func.avg(bests.c.best) < 0.7)
-        .order_by(func.avg(bests.c.best), User.id).limit(limit)))
+        select(User.id, User.name, User.email, mean).join(Enrolment, Enrolment.user_id == User.id)
+        .where(User.id.in_(users), Enrolment.quiz_best.is_not(None)).group_by(User.id, User.name, User.email)
+        .having(mean < 0.7).order_by(mean, User.id).limit(limit)))
     no_show = list(db.session.execute(
         select(User.id, User.name, User.email, func.count(Booking.id)).join(Booking, Booking.user_id == User.id)
         .where(Booking.status == NO_SHOW, User.id.in_(users)).group_by(User.id, User.name, User.email)
@@ -328,11 +273,12 @@ def completions_by_week(scope, filters: Filters, now: datetime, weeks: int = 12)
 
 
 def score_distribution(scope, filters: Filters, now: datetime) -> list[int]:
-    """How many learner x quiz best scores fall in each tenth (0-9%, ..., 90-100%). One statement."""
-    bests = quiz_bests(scoped_users(scope, filters, now))
+    """How many enrolments' mean best quiz scores fall in each tenth (0-9%, ..., 90-100%). One statement."""
+    query = select(Enrolment.quiz_best.label("best")).where(
+        Enrolment.user_id.in_(scoped_users(scope, filters, now)), Enrolment.quiz_best.is_not(None))
     if filters.course_id is not None:
-        bests = bests.where(Quiz.course_id == filters.course_id)
-    bests = bests.subquery()
+        query = query.where(Enrolment.course_id == filters.course_id)
+    bests = query.subquery()
     bucket = case((bests.c.best >= 1.0, 9), else_=cast(bests.c.best * 10, Integer))
-    counts = dict(db.session.execute(select(bucket, func.count()).where(bests.c.best.is_not(None)).group_by(bucket)).all())
+    counts = dict(db.session.execute(select(bucket, func.count()).group_by(bucket)).all())
     return [counts.get(i, 0) for i in range(10)]

@@ -222,7 +222,7 @@ def _tally(attempt: Attempt, now: datetime) -> None:
             enrolment.mark_complete(attempt.user, quiz.module, now, via="quiz")
         except enrolment.EnrolmentError:
             pass  # not enrolled any more, or the module left the course: the attempt still records the pass
-    elif attempt.passed and quiz.is_final:
+    else:  # the attempt's score changes the learner's figures (and a final quiz's pass may complete the course)
         db.session.flush()
         completion.record(attempt.user, quiz.course, now)
 
