@@ -14,11 +14,11 @@ def _answer_all(page, level_of):
     for index, question in enumerate(questionnaire().questions):
         page.locator(f"label[for='q-{question.slug}-{level_of(index)}']").click()
     expect(page.locator("#answered-count")).to_have_text(str(len(questionnaire().questions)))
+    expect(page.locator("#assessment-form")).to_have_attribute("data-state", "saved")  # every change stored
     expect(page.locator("#save-status")).to_contain_text("Saved")
 
 
 def _submit(page):
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Submit my answers").click()
     page.wait_for_url("**/result")
 
@@ -26,6 +26,7 @@ def _submit(page):
 def _colleague_answers(browser, base, email, level_of):
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # the confirmation before submitting
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     sign_in(page, base, email)
@@ -43,12 +44,12 @@ def _colleague_answers(browser, base, email, level_of):
 def test_manager_completes_invites_sees_team_result_starts_path_and_downloads_pdf(live_server, page, browser,
                                                                                    tmp_path):
     base = live_server.url
+    page.on("dialog", lambda dialog: dialog.accept())  # confirmations before repeating and submitting
     sign_in(page, base, "manager@officina.example")
     page.get_by_role("link", name="Maturity check").first.click()
     expect(page.get_by_role("region", name="Companies you manage")).to_contain_text("Meccanica Emiliana S.r.l. (demo)")
     page.get_by_role("link", name="Manage").first.click()
     # The demo company answered seven months ago: the manager repeats it to see the change.
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Repeat the assessment").click()
     page.wait_for_url("**/answer")
     _answer_all(page, lambda i: 3 if i % 5 else 4)

@@ -24,24 +24,37 @@
       return Object.keys(names).length;
     };
 
-    var send = function () {
+    var inFlight = false;
+    // One request at a time, each carrying every change made meanwhile, so answers never arrive out of order.
+    // data-state on the form says "saving" until everything is stored, then "saved" (or "error").
+    var setState = function (state, text) {
+      form.setAttribute("data-state", state);
+      if (status && text !== undefined) { status.textContent = text; }
+    };
+    var send = function (keepalive) {
+      timer = null;
+      if (inFlight || !Object.keys(pending).length) { return; }
       var answers = pending;
       pending = {};
-      timer = null;
+      inFlight = true;
       fetch(form.getAttribute("data-autosave"), {
         method: "POST",
         credentials: "same-origin",
+        keepalive: !!keepalive,  // a save started as the page goes away still completes
         headers: { "Content-Type": "application/json", "X-CSRFToken": token, "Accept": "application/json" },
         body: JSON.stringify({ answers: answers })
       }).then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
         return response.json();
       }).then(function (data) {
+        inFlight = false;
+        if (Object.keys(pending).length) { send(); return; }
         if (counter) { counter.textContent = data.answered; }
-        if (status) { status.textContent = form.getAttribute("data-saved-text") + " · " + new Date().toLocaleTimeString(); }
+        setState("saved", form.getAttribute("data-saved-text") + " · " + new Date().toLocaleTimeString());
       }).catch(function () {
+        inFlight = false;
         Object.keys(answers).forEach(function (k) { if (!(k in pending)) { pending[k] = answers[k]; } });
-        if (status) { status.textContent = form.getAttribute("data-error-text"); }
+        setState("error", form.getAttribute("data-error-text"));
       });
     };
 
@@ -50,10 +63,12 @@
         var input = event.target;
         if (input.type !== "radio" || input.name.indexOf("q-") !== 0) { return; }
         pending[input.name.slice(2)] = input.value;
+        setState("saving");
         if (counter) { counter.textContent = countAnswered(); }
         if (timer) { clearTimeout(timer); }
         timer = setTimeout(send, 400);  // several quick clicks make one request
       });
+      window.addEventListener("pagehide", function () { if (timer) { clearTimeout(timer); } send(true); });
     }
   }
 
