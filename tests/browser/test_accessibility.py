@@ -92,7 +92,7 @@ def test_no_page_is_wider_than_the_window_even_with_every_menu_entry(live_server
     page = context.new_page()
     try:
         sign_in(page, live_server.url, "admin@officina.example")
-        for path in ("/", "/courses/", "/admin/users/"):
+        for path in ("/", "/courses/", "/admin/users/", "/admin/organisations/1", "/admin/organisations/2"):
             page.goto(live_server.url + path)
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} at {width}px is {overflow}px too wide"
