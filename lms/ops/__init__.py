@@ -3,8 +3,9 @@ the proxy's forwarded headers, and backup/restore."""
 
 
 def init_app(app):
-    from lms.ops import health, logs, proxy
+    from lms.ops import health, logs, proxy, static
 
     logs.init_app(app)
     proxy.init_app(app)
+    static.init_app(app)
     app.register_blueprint(health.bp)
