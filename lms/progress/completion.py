@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, event, func, select, union_all, update
+from sqlalchemy import and_, event, func, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import User
@@ -188,26 +188,27 @@ def issue_certificates(enrolments, now: datetime) -> list[Certificate]:
         Certificate.course_id.in_(course_ids), Certificate.user_id.in_(user_ids))).all())
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
     courses = {c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_(course_ids)))}
-    issued = [Certificate(user_id=e.user_id, course_id=e.course_id, code=rules.new_code(),
-                          learner_name=names[e.user_id], course_title=courses[e.course_id].title,
-                          language=courses[e.course_id].language, completed_at=e.completed_at, issued_at=now)
+    issued = [{"user_id": e.user_id, "course_id": e.course_id, "code": rules.new_code(),
+               "learner_name": names[e.user_id], "course_title": courses[e.course_id].title,
+               "language": courses[e.course_id].language, "completed_at": e.completed_at, "issued_at": now}
               for e in enrolments if (e.user_id, e.course_id) not in have]
+    if not issued:
+        return []
+    table = Certificate.__table__
     try:
         with db.session.begin_nested():
-            db.session.add_all(issued)
+            db.session.execute(insert(table), issued)  # one executemany, however many
     except IntegrityError:  # one was issued meanwhile by a concurrent request: add them one by one
         kept = []
-        for certificate in issued:
+        for values in issued:
             try:
                 with db.session.begin_nested():
-                    db.session.add(Certificate(**{k: getattr(certificate, k) for k in (
-                        "user_id", "course_id", "code", "learner_name", "course_title", "language",
-                        "completed_at", "issued_at")}))
-                kept.append(certificate)
+                    db.session.execute(insert(table), [values])
+                kept.append(values)
             except IntegrityError:
                 continue
-        return kept
-    return issued
+        issued = kept
+    return [Certificate(**values) for values in issued]
 
 
 # Attendance: the labs feature sets Booking.status in its rules; a change is noted here and the completions
