@@ -1,4 +1,5 @@
 """The `lms` console script: Flask's CLI over create_app(). Commands live with their features."""
+import ipaddress
 import os
 
 import click
@@ -53,11 +54,19 @@ def run_command(host, port, debug, scheduler):
 
 def dev_base_url(host: str, port: int) -> str:
     """The address e-mailed links and API `url` fields use under `lms run` when LMS_BASE_URL is not set."""
-    if host in ("0.0.0.0", "::", ""):  # every interface: this machine is reachable at least here
+    if not host or _is_every_interface(host):  # this machine is reachable at least here
         host = "127.0.0.1"
     elif ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}"
+
+
+def _is_every_interface(host: str) -> bool:
+    """0.0.0.0, ::, or any other spelling of "every interface"."""
+    try:
+        return ipaddress.ip_address(host).is_unspecified
+    except ValueError:  # a host name
+        return False
 
 
 @click.command("demo")
