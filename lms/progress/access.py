@@ -10,7 +10,7 @@ Anything else is a 404, so the existence of another organisation's people is nev
 from flask import abort
 from sqlalchemy import select
 
-from lms.auth.models import User
+from lms.auth.models import User, UserRole
 from lms.courses.models import Course, Enrolment
 from lms.extensions import db
 from lms.orgs.models import Cohort, Membership, Organisation
@@ -80,8 +80,10 @@ def get_cohort_or_404(organisation: Organisation, cohort_id: int | None) -> Coho
 
 
 def organisation_scope(organisation: Organisation):
-    """SELECT of the ids of the organisation's members (learners in reports)."""
-    return select(Membership.user_id).where(Membership.organisation_id == organisation.id)
+    """SELECT of the ids of the organisation's learners: its members with the learner role (its staff, trainers
+    and managers who do not learn are not in its reports)."""
+    return (select(Membership.user_id).where(Membership.organisation_id == organisation.id)
+            .where(Membership.user_id.in_(select(UserRole.user_id).where(UserRole.role == "learner"))))
 
 
 def get_learner_in_organisation_or_404(organisation: Organisation, user_id: int) -> User:
