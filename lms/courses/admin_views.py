@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from lms.auth.decorators import admin_required
 from lms.courses import sync
-from lms.courses.views import bp
+from lms.courses.blueprint import bp
 from lms.dbtypes import utcnow
 from lms.extensions import db
 

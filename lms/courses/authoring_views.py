@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.auth.decorators import role_required
 from lms.courses import access, authoring, search
+from lms.courses.blueprint import bp, media_base
 from lms.courses.forms import (
     AUDIENCE_LABELS,
     CourseForm,
@@ -14,7 +15,6 @@ from lms.courses.forms import (
     ModuleEditForm,
     ModuleForm,
 )
-from lms.courses.views import bp, media_base
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.render import render
@@ -243,5 +243,3 @@ def _reindex(course):
     search.reindex(course)
     db.session.commit()
 
-
-from lms.courses import revision_views  # noqa: E402, F401  (register the routes)

@@ -1,8 +1,9 @@
-"""The courses blueprint. Its pages live in reading_views (catalogue, course, module, enrolment, my learning),
-authoring_views (trainers' editor, revisions, uploads, export) and admin_views (content sync); importing them
-here registers their routes on `bp`.
+"""The courses blueprint and the helpers its view modules share. The pages live in reading_views (catalogue,
+course, module, enrolment, my learning), authoring_views and revision_views (trainers' editor, revisions,
+uploads, export) and admin_views (content sync); `lms.courses.init_app` imports them, which registers their
+routes on `bp`.
 """
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, url_for
 
 from lms.auth.models import User
 
@@ -16,13 +17,8 @@ def media_base(course) -> str:
 
 def trainer_links(course) -> list[tuple[str, str | None]]:
     """[(name, profile URL or None)] of the course's trainers: the account's name if there is one, else the e-mail."""
-    has_profiles = "profiles.by_email" in current_app.view_functions
     links = []
     for email in course.trainer_emails or []:
         user = User.by_email(email)
-        name = user.name if user is not None else email
-        links.append((name, url_for("profiles.by_email", email=email) if has_profiles else None))
+        links.append((user.name if user is not None else email, url_for("profiles.by_email", email=email)))
     return links
-
-
-from lms.courses import admin_views, authoring_views, reading_views  # noqa: E402, F401  (register the routes)

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from lms.auth.decorators import role_required
 from lms.auth.models import User
 from lms.courses import access, enrolment
+from lms.courses.blueprint import bp, media_base, trainer_links
 from lms.courses.catalogue import catalogue as find_courses
 from lms.courses.catalogue import editions_of, published_languages
 from lms.courses.forms import ALSO_IN, AUDIENCE_LABELS, LANGUAGE_LABELS
 from lms.courses.models import AUDIENCES, Course
-from lms.courses.views import bp, media_base, trainer_links
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.ids import MAX_ID

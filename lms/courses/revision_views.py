@@ -6,9 +6,9 @@ from flask_login import current_user
 from lms.auth.decorators import role_required
 from lms.auth.redirects import safe_next
 from lms.courses import access, authoring, revisions, search, uploads
+from lms.courses.blueprint import bp, media_base
 from lms.courses.export import export_course_zip, export_filename
 from lms.courses.forms import ImageUploadForm
-from lms.courses.views import bp, media_base
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.render import render

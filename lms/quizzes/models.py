@@ -111,7 +111,7 @@ class Attempt(db.Model):
 
     quiz: Mapped[Quiz] = relationship()
     user: Mapped[User] = relationship()
-    responses: Mapped[list["Response"]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
+    responses: Mapped[list["Response"]] = relationship("lms.quizzes.models.Response", back_populates="attempt", cascade="all, delete-orphan")
 
 
 class Response(db.Model):

@@ -1,9 +1,9 @@
 """The trainer's quiz pages: a course's quizzes, a quiz's questions (add, edit, archive, move) and settings.
 
 Import/export live in trainer_transfer.py; the preview, statistics and essay grading in trainer_review.py.
-All pages hang off the ``quiz_authoring`` blueprint; :func:`init_trainer` registers it.
+All pages hang off the ``quiz_authoring`` blueprint (trainer_blueprint.py).
 """
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -13,52 +13,10 @@ from lms.courses import access
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.quizzes import editing, essays, store
+from lms.quizzes.access import get_authored_quiz_or_404, get_question_or_404
 from lms.quizzes.forms import FORMS, SettingsForm
-from lms.quizzes.labels import KIND_LABELS, QTYPE_LABELS, type_label
-from lms.quizzes.models import Attempt, Quiz, QuizQuestion
-from lms.render import render
-
-bp = Blueprint("quiz_authoring", __name__, url_prefix="/authoring/quizzes")
-
-
-def init_trainer(app):
-    """Register the trainer's quiz pages on ``app``."""
-    from lms.quizzes import trainer_review, trainer_transfer  # noqa: F401  (their routes are on bp)
-
-    app.register_blueprint(bp)
-
-
-@bp.context_processor
-def _template_helpers():
-    return {"render_text": render, "type_label": type_label, "qtype_labels": QTYPE_LABELS,
-            "kind_labels": KIND_LABELS}
-
-
-# Guards ----------------------------------------------------------------------------------------------------
-
-def get_authored_quiz_or_404(slug: str, quiz_id: int, for_user) -> Quiz:
-    """The quiz ``quiz_id`` of the course ``slug`` if ``for_user`` authors that course.
-
-    :raise 404: no such course or quiz, or a quiz of another course. :raise 403: a course the person sees
-        but does not author.
-    """
-    course = access.get_authored_course_or_404(slug, for_user)
-    quiz = db.session.get(Quiz, quiz_id)
-    if quiz is None or quiz.course_id != course.id:
-        abort(404)
-    return quiz
-
-
-def get_question_or_404(quiz: Quiz, question_id: int) -> QuizQuestion:
-    """A live question of ``quiz`` (archived ones are history: not edited, moved or archived again)."""
-    row = db.session.get(QuizQuestion, question_id)
-    if row is None or row.quiz_id != quiz.id or row.archived_at is not None:
-        abort(404)
-    return row
-
-
-def quiz_url(quiz: Quiz, endpoint: str = "quiz_authoring.quiz", **kwargs) -> str:
-    return url_for(endpoint, slug=quiz.course.slug, quiz_id=quiz.id, **kwargs)
+from lms.quizzes.models import Attempt, Quiz
+from lms.quizzes.trainer_blueprint import bp, quiz_url
 
 
 def _mark_edited(quiz: Quiz, now) -> None:

@@ -7,35 +7,15 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.courses import access, enrolment
+from lms.courses import enrolment
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.quizzes import attempts as rules
 from lms.quizzes import policy, store, taking
+from lms.quizzes.access import get_attempt_or_404, get_quiz_or_404
 from lms.quizzes.models import Attempt, Quiz
 
 bp = Blueprint("quizzes", __name__)
-
-
-# Guards ------------------------------------------------------------------------------------------------------
-
-def get_quiz_or_404(slug: str, module_slug: str | None, for_user) -> Quiz:
-    """The quiz of a module (or the final quiz, ``module_slug`` None) that ``for_user`` may see and that has
-    questions. :raise 404: no such course, module or quiz, or one hidden from this person."""
-    course = access.get_course_or_404(slug, for_user)
-    module = access.get_module_or_404(course, module_slug, for_user) if module_slug else None
-    quiz = store.get_quiz(course, module)
-    if quiz is None or not quiz.live_questions:
-        abort(404)
-    return quiz
-
-
-def get_attempt_or_404(attempt_id: int, for_user) -> Attempt:
-    """The attempt if ``for_user`` made it. :raise 404: no such attempt, or someone else's (not revealed)."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or for_user is None or not for_user.is_authenticated or attempt.user_id != for_user.id:
-        abort(404)
-    return attempt
 
 
 def quiz_url(quiz: Quiz, endpoint: str = "quizzes.module_quiz") -> str:

@@ -1,0 +1,48 @@
+"""Who may see which quiz, attempt and question: one guard per object, used by the learner's and the
+trainer's pages alike."""
+from flask import abort
+
+from lms.courses import access as course_access
+from lms.extensions import db
+from lms.quizzes import store
+from lms.quizzes.models import Attempt, Quiz, QuizQuestion
+
+
+def get_quiz_or_404(slug: str, module_slug: str | None, for_user) -> Quiz:
+    """The quiz of a module (or the final quiz, ``module_slug`` None) that ``for_user`` may see and that has
+    questions. :raise 404: no such course, module or quiz, or one hidden from this person."""
+    course = course_access.get_course_or_404(slug, for_user)
+    module = course_access.get_module_or_404(course, module_slug, for_user) if module_slug else None
+    quiz = store.get_quiz(course, module)
+    if quiz is None or not quiz.live_questions:
+        abort(404)
+    return quiz
+
+
+def get_attempt_or_404(attempt_id: int, for_user) -> Attempt:
+    """The attempt if ``for_user`` made it. :raise 404: no such attempt, or someone else's (not revealed)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or for_user is None or not for_user.is_authenticated or attempt.user_id != for_user.id:
+        abort(404)
+    return attempt
+
+
+def get_authored_quiz_or_404(slug: str, quiz_id: int, for_user) -> Quiz:
+    """The quiz ``quiz_id`` of the course ``slug`` if ``for_user`` authors that course.
+
+    :raise 404: no such course or quiz, or a quiz of another course. :raise 403: a course the person sees
+        but does not author.
+    """
+    course = course_access.get_authored_course_or_404(slug, for_user)
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None or quiz.course_id != course.id:
+        abort(404)
+    return quiz
+
+
+def get_question_or_404(quiz: Quiz, question_id: int) -> QuizQuestion:
+    """A live question of ``quiz`` (archived ones are history: not edited, moved or archived again)."""
+    row = db.session.get(QuizQuestion, question_id)
+    if row is None or row.quiz_id != quiz.id or row.archived_at is not None:
+        abort(404)
+    return row
