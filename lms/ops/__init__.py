@@ -3,9 +3,11 @@ the proxy's forwarded headers, and backup/restore."""
 
 
 def init_app(app):
-    from lms.ops import health, logs, proxy, static
+    from lms.ops import cli, health, logs, proxy, static
 
     logs.init_app(app)
     proxy.init_app(app)
     static.init_app(app)
     app.register_blueprint(health.bp)
+    app.cli.add_command(cli.backup_command)
+    app.cli.add_command(cli.restore_command)
