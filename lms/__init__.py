@@ -1,7 +1,7 @@
 """Officina 4.0: a training platform for Industry 4.0 skills."""
 from flask import Flask
 
-from lms import cli, config, http, i18n, render
+from lms import cli, config, http, i18n, ids, render
 from lms.auth import limit_store
 from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -10,6 +10,7 @@ def create_app(test_config=None):
     """Build the application. `test_config` replaces instance/config.py and the LMS_* environment."""
     app = Flask(__name__, instance_relative_config=True)
     config.load(app, test_config)
+    ids.init_app(app)  # before any route is added: every <int:> id is checked against the database's range
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"), render_as_batch=True)

@@ -1,6 +1,11 @@
 """Security headers and error pages, the same for every blueprint."""
-from flask import jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import abort, jsonify, render_template, request
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from lms.extensions import db
+
+NUL_MESSAGE = "The request contains a NUL character, which no text here may hold."
 
 # No inline script anywhere: every script is a file under /static. Inline styles are refused too, so
 # sanitised user content cannot restyle the page.
@@ -20,7 +25,30 @@ def json_error(status: int, code: str, message: str):
     return response
 
 
+def refuse_nul_characters():
+    """No text the app stores or searches may hold U+0000 (PostgreSQL refuses it in text columns): a request
+    carrying one in its query or form fields is a 400 with a clear message, in its path a 404, on every
+    database alike."""
+    if "\x00" in request.path:
+        abort(404)  # no page has such an address
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400, description=NUL_MESSAGE)
+
+
 def init_app(app):
+    app.before_request(refuse_nul_characters)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def out_of_range(exc):
+        """A value the database cannot hold (a number past its integer range, say) that a view let through:
+        the request is wrong, not the server. Logged, so that the view gets its own check."""
+        db.session.rollback()
+        app.logger.warning("Refused a value the database cannot hold on %s: %s", request.path, exc)
+        return http_error(BadRequest("A value in the request is out of range or not valid here."))
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)

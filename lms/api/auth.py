@@ -1,12 +1,13 @@
 """Bearer-token authentication for the API."""
 from functools import wraps
 
-from flask import g, request
+from flask import abort, g, request
 
 from lms.auth.accounts import user_for_api_token
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.http import json_error
+from lms.ids import MAX_PAGE, page_number
 
 
 def token_required(view):
@@ -28,10 +29,11 @@ def token_required(view):
 
 
 def paginate_args(default_per_page=50):
-    """(page, per_page) from the query string, within the contract's bounds."""
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-        per_page = min(1000, max(1, int(request.args.get("per_page", default_per_page))))
-    except ValueError:
-        page, per_page = 1, default_per_page
+    """(page, per_page) from the query string, within the contract's bounds; a page past MAX_PAGE is a 400
+    (it would overflow the database's OFFSET)."""
+    page = page_number(request.args.get("page"))
+    if page is None:
+        abort(400, description=f"page must be a whole number from 1 to {MAX_PAGE}.")
+    raw = (request.args.get("per_page") or "").strip()
+    per_page = min(1000, max(1, int(raw))) if raw.isascii() and raw.isdigit() and len(raw) <= 7 else default_per_page
     return page, per_page

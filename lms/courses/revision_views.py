@@ -11,6 +11,7 @@ from lms.courses.export import export_course_zip, export_filename
 from lms.courses.forms import ImageUploadForm
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.ids import parse_id
 from lms.render import render
 
 
@@ -33,7 +34,7 @@ def revision_diff(slug, module_slug, number):
     """Revision `number` against `?against=` (default: the revision before it)."""
     course, module = _module(slug, module_slug)
     revision = revisions.get_revision_or_404(module, number)
-    against = request.args.get("against", type=int)
+    against = parse_id(request.args.get("against"))
     older = revisions.get_revision_or_404(module, against) if against else revisions.previous_revision(revision)
     caption = (_("Changes from revision %(a)d to revision %(b)d", a=older.number, b=revision.number) if older
                else _("Revision %(b)d, the first one", b=revision.number))

@@ -64,6 +64,16 @@ def plan_enrolment(text: str, organisation: Organisation, max_rows: int) -> Enro
     reader.fieldnames = header
     existing_cohorts = {c.name.lower() for c in organisation.cohorts}
     seen: dict[str, int] = {}
+    try:
+        _plan_rows(plan, reader, organisation, max_rows, existing_cohorts, seen)
+    except csv.Error:  # the csv module gives up on the whole file: say where (line_num: the last row read)
+        plan.errors.append(str(_l("line %(line)d: this row cannot be read as CSV (a field longer than 131,072 "
+                                  "characters, a NUL character or an unclosed quote)", line=reader.line_num + 1)))
+    return plan
+
+
+def _plan_rows(plan, reader, organisation, max_rows, existing_cohorts, seen):
+    """Check each record; raises csv.Error for a row the csv module cannot read."""
     for record in reader:
         line = reader.line_num
         if len(plan.rows) >= max_rows:

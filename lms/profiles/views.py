@@ -12,6 +12,7 @@ from lms.auth.decorators import admin_required
 from lms.auth.models import User
 from lms.dbtypes import utcnow
 from lms.extensions import db, limiter
+from lms.ids import bounded_page, parse_id
 from lms.profiles import directory as people_directory
 from lms.profiles import photos, rules, teaching, vocabulary
 from lms.profiles.bio import active_content
@@ -70,7 +71,7 @@ def directory():
     try:
         organisation_id = _organisation_id(filters["organisation"])
         page = people_directory.search(filters["q"], filters["competence"], organisation_id, filters["language"],
-                                       filters["its"], request.args.get("page", 1, type=int), signed_in=signed_in)
+                                       filters["its"], bounded_page(), signed_in=signed_in)
     except people_directory.DirectoryError as exc:
         error, status = exc, 400
     its_ids = people_directory.its_user_ids([p.user_id for p in page.items]) if page else set()
@@ -85,9 +86,10 @@ def directory():
 def _organisation_id(raw: str) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit():
+    organisation_id = parse_id(raw)  # a number no row can have is no organisation either (and never a 500)
+    if organisation_id is None:
         raise people_directory.DirectoryError("organisation", _("There is no such organisation. Choose one from the list."))
-    return int(raw)
+    return organisation_id
 
 
 @bp.post("/people/add")

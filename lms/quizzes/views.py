@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from lms.courses import enrolment
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.ids import bounded_page
 from lms.quizzes import attempts as rules
 from lms.quizzes import policy, store, taking
 from lms.quizzes.access import get_attempt_or_404, get_quiz_or_404
@@ -104,7 +105,7 @@ def take(attempt_id):
     if gone is not None:
         return gone
     questions = taking.attempt_questions(attempt)
-    page = taking.paginate(questions, request.args.get("page", 1, type=int))
+    page = taking.paginate(questions, bounded_page())
     answered = sum(1 for q in questions if q.number and q.is_answered)
     on_page = sum(1 for q in page.items if q.number and q.is_answered)
     remaining = None

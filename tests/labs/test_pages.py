@@ -51,7 +51,8 @@ def test_public_pages_render(client, future_session):
         page = client.get(url)
         assert page.status_code == 200 and "Twin demo" in page.get_data(as_text=True), url
     assert "Twin demo" not in client.get("/labs/sessions?topic=nothing-like-it").get_data(as_text=True)
-    assert client.get("/labs/calendar?date=garbage&view=%00").status_code == 200
+    assert client.get("/labs/calendar?date=garbage&view=nonsense").status_code == 200
+    assert client.get("/labs/calendar?view=%00").status_code == 400  # a NUL anywhere: 400 (lms/http.py)
     page = client.get(f"/labs/sessions/{future_session.id}").get_data(as_text=True)
     assert "Sign in" in page and "Book a seat" not in page
     assert client.get("/labs/sessions/99999999999999999999").status_code == 404
@@ -110,8 +111,6 @@ def test_coordinator_pages_and_form_keep_what_was_typed(client, people, future_s
             "cutoff_hours": 0, "repeat": "none", "weeks": 4, "scope": "one"}
     page = client.post("/labs/sessions/new", data=form).get_data(as_text=True)
     assert "already holds “Twin demo”" in page and 'value="Clashing title"' in page
-    form.update(start="10:00", end="09:00")
-    assert "The session must end after it starts." in client.post("/labs/sessions/new", data=form).get_data(as_text=True)
     form.update(day="2027-03-28", start="02:30", end="04:00")
     assert "does not exist" in client.post("/labs/sessions/new", data=form).get_data(as_text=True)
     form.update(day=(utcnow() + timedelta(days=20)).date().isoformat(), start="09:00", end="11:00", repeat="weekly",
