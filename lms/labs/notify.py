@@ -73,5 +73,5 @@ def tell(kind: str, booking: Booking, now: datetime, *, had_seat: bool | None = 
                                 url=url, cancel=method == "CANCEL")
         msg.add_attachment(data, maintype="text", subtype="calendar", filename="invite.ics",
                            params={"method": method})
-    mail.queue(db.session, msg)
+    mail.queue(db.session, msg, kind=f"labs.{kind}", user_id=user.id)  # the outbox page shows what and to whom
     reminders.sync_reminders(booking, now)  # every change to a booking keeps its reminders in step
