@@ -29,6 +29,12 @@ def test_books_seats_then_waitlist_with_positions(app, make_session, make_person
     assert session.confirmed_count == 2
     kinds = [m["Subject"].split(":")[0] for m in outbox(app)]
     assert kinds.count("Seat confirmed") == 2 and kinds.count("Waitlist place 1") == 1
+    from lms.notify.models import OutboxMessage
+
+    rows = db.session.execute(db.select(OutboxMessage.kind, OutboxMessage.user_id).where(
+        OutboxMessage.kind.like("labs.%")).order_by(OutboxMessage.id)).all()
+    assert rows == [("labs.confirmed", people[0].id), ("labs.confirmed", people[1].id)] + [
+        ("labs.waitlisted", p.id) for p in people[2:]]
 
 
 def test_cancel_promotes_exactly_the_first_and_renumbers(app, make_session, make_person):
