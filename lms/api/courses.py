@@ -1,9 +1,10 @@
 """API v1: the catalogue and enrolment (the caller's progress: lms/api/progress.py)."""
-from flask import current_app, g, jsonify, request, url_for
+from flask import current_app, g, jsonify, url_for
 from sqlalchemy import func, select
 
 from lms.api import paths
 from lms.api.auth import paginate_args, token_required
+from lms.api.body import json_object
 from lms.api.serializers import iso, page_dict
 from lms.api.views import bp
 from lms.auth.login_limits import account_key
@@ -63,9 +64,7 @@ def course(slug):
 def enrol(slug):
     """Enrol the caller, or with {"user_email": ...} a member of an organisation the caller manages."""
     course = access.get_course_or_404(slug, g.api_user)
-    body = request.get_json(silent=True) or {}
-    if not isinstance(body, dict):
-        return json_error(400, "bad_request", "The body must be a JSON object.")
+    body = json_object()  # broken JSON is a 400 invalid_json, never read as {} (which would enrol the caller)
     learner = g.api_user
     if body.get("user_email"):
         learner = User.by_email(account_key(str(body["user_email"])))

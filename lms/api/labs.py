@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from lms.api import paths
 from lms.api.auth import paginate_args, token_required
+from lms.api.body import json_object
 from lms.api.serializers import iso, page_dict
 from lms.api.views import bp
 from lms.auth.models import User
@@ -25,14 +26,8 @@ def _url(endpoint, **values) -> str:
 
 
 def _body() -> dict:
-    """The JSON object sent, or LabError: broken or deeply nested JSON, or not an object."""
-    try:
-        body = request.get_json(silent=True, force=True) if request.content_length else {}
-    except RecursionError:
-        body = None
-    if not isinstance(body, dict):
-        raise LabError("The body must be a JSON object.")
-    return body
+    """The JSON object sent ({} for none); broken JSON or not an object is a 400 invalid_json (lms.api.body)."""
+    return json_object()
 
 
 def _refused(exc: LabError):

@@ -14,6 +14,32 @@ def _list_of(ref):
     }}
 
 
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+# Answers any operation can give, whatever its feature documents: listed on every one of them, so that the
+# document names every status a client can meet.
+SHARED_RESPONSES = {
+    "400": "Bad request: a malformed query parameter (a page past 1,000,000, a NUL character) or, for a body, "
+           "`invalid_json` (not valid JSON, nested too deep, not an object)",
+    "401": "Missing, wrong or revoked token",
+    "429": "Too many requests: slow down",
+}
+
+
+def _add_shared_responses(paths: dict):
+    for path, operations in paths.items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in SHARED_RESPONSES.items():
+                if path != "/openapi.json" or status != "401":
+                    responses.setdefault(status, _error(description))
+            if "{" in path:  # an id or slug that names nothing (ids past the database's range included)
+                responses.setdefault("404", _error("Not found"))
+
+
 def openapi_document() -> dict:
     unauthorized = {"description": "Missing, wrong or revoked token",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -26,6 +52,7 @@ def openapi_document() -> dict:
 
     for add in feature_paths.REGISTRY:
         add(paths, unauthorized)
+    _add_shared_responses(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Officina 4.0 API", "version": "1"},

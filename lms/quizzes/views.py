@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms.api.body import json_object
 from lms.courses import enrolment
 from lms.dbtypes import utcnow
 from lms.extensions import db
@@ -144,8 +145,8 @@ def save(attempt_id):
     attempt = get_attempt_or_404(attempt_id, current_user)
     now = utcnow()
     if request.is_json:
-        data = request.get_json(silent=True)
-        if not isinstance(data, dict) or "question_id" not in data:
+        data = json_object()  # broken or too deeply nested JSON: 400 invalid_json, nothing saved
+        if "question_id" not in data:
             return jsonify({"error": {"code": "invalid", "message": "Send {question_id, answer}."}}), 400
         try:
             response = rules.save_response(attempt, data["question_id"], data.get("answer"), now)
