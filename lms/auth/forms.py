@@ -1,6 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from lms.auth.timezones import TIMEZONE_CHOICES
@@ -38,6 +47,11 @@ class SettingsForm(FlaskForm):
         _l("Language"), choices=[("", _l("As my browser prefers")), ("it", "Italiano"), ("en", "English")]
     )
     timezone = SelectField(_l("Time zone"), choices=TIMEZONE_CHOICES)
+    # Choices (the configured reminder offsets) are set by the view; the booking confirmation is not optional.
+    reminders = SelectMultipleField(
+        _l("Reminders before a lab session you booked"), choices=[], validate_choice=True,
+        widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
+        description=_l("The booking confirmation, and news of a moved or cancelled session, always come."))
 
 
 class ApiTokenForm(FlaskForm):

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.dbtypes import UTCDateTime, utcnow
@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     language: Mapped[str | None] = mapped_column(String(5))  # None: follow the browser
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Rome")
+    # Reminder offsets ("24h", "2h") this person switched off in their settings; booking messages always go.
+    reminders_off: Mapped[list] = mapped_column(JSON, default=list)
     is_active: Mapped[bool] = mapped_column(default=True)
     # Part of the login cookie: changing it logs out every session of this user at once.
     session_key: Mapped[str] = mapped_column(String(64), default=new_session_key)

@@ -3,7 +3,7 @@ from datetime import timedelta
 from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -22,6 +22,7 @@ from lms.auth.redirects import safe_next
 from lms.dbtypes import utcnow
 from lms.extensions import db, limiter
 from lms.notify import mail
+from lms.notify.offsets import OffsetError, parse_offsets
 
 bp = Blueprint("auth", __name__)
 
@@ -142,20 +143,39 @@ def accept_invitation(token):
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings():
-    form = SettingsForm(obj=current_user, language=current_user.language or "")
+    form = _settings_form()
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.language = form.language.data or None
         current_user.timezone = form.timezone.data
+        offered = [value for value, _label in form.reminders.choices]
+        current_user.reminders_off = [label for label in offered if label not in form.reminders.data]
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.settings"))
     return _settings_page(form=form)
 
 
+def _settings_form(**kwargs) -> SettingsForm:
+    offsets = reminder_choices(current_app.config["REMINDER_OFFSETS"])
+    wanted = [label for label, _text in offsets if label not in (current_user.reminders_off or [])]
+    form = SettingsForm(obj=current_user, language=current_user.language or "", reminders=wanted, **kwargs)
+    form.reminders.choices = offsets
+    return form
+
+
+def reminder_choices(text: str) -> list[tuple[str, str]]:
+    """[("24h", "1 day before"), ...] for the configured offsets (none when the setting is unreadable)."""
+    try:
+        offsets = parse_offsets(text)
+    except OffsetError:
+        return []
+    return [(label, _("%(time)s before", time=format_timedelta(delta, threshold=1.1))) for label, delta in offsets]
+
+
 def _settings_page(**forms):
     # formdata=None: a form that was not the one posted starts from the account, never from another form's fields.
-    forms.setdefault("form", SettingsForm(formdata=None, obj=current_user, language=current_user.language or ""))
+    forms.setdefault("form", _settings_form(formdata=None))
     forms.setdefault("password_form", ChangePasswordForm(formdata=None))
     forms.setdefault("token_form", ApiTokenForm(formdata=None, prefix="token"))
     # Shown once, on the page the creation redirected to (Post/Redirect/Get), then gone from the session.

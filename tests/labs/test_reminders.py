@@ -2,6 +2,8 @@
 dropped with the booking or the session, never sent late for a booking made after its time."""
 from datetime import timedelta
 
+import re
+
 import icalendar
 import pytest
 from sqlalchemy import select
@@ -101,3 +103,34 @@ def test_a_due_reminder_is_sent_with_the_sessions_calendar_entry(app, make_sessi
     assert f"/labs/sessions/{session.id}" in reminder.get_body(("plain",)).get_content()
     assert run_once(app, "test", clock=lambda: session.starts_at - timedelta(hours=1)).sent == 1  # the 2 h one
     assert run_once(app, "test", clock=lambda: session.starts_at).sent == 0  # nothing twice
+
+
+def test_a_person_chooses_their_reminders_in_settings_and_gets_only_those(app, make_session, make_person):
+    from tests.conftest import PASSWORD
+
+    from lms.auth.passwords import hash_password
+
+    lea = make_person(email="lea@example.com")
+
+    lea.password_hash = hash_password(PASSWORD)
+    db.session.commit()
+    client = app.test_client()
+    client.post("/login", data={"email": "lea@example.com", "password": PASSWORD})
+    page = client.get("/settings").get_data(as_text=True)
+    assert re.search(r'<input checked [^>]*name="reminders" type="checkbox" value="24h">', page)
+    assert "24 hours before" in page and "2 hours before" in page
+    response = client.post("/settings", data={"name": "Lea", "language": "en", "timezone": "Europe/Rome",
+                                              "reminders": ["2h"]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert lea.reminders_off == ["24h"]
+    booking = rules.book_seat(make_session(), lea, by=lea, now=NOW)
+    db.session.commit()
+    assert [label for label, _due, _status in reminders(booking)] == ["2h"]
+    client.post("/settings", data={"name": "Lea", "language": "en", "timezone": "Europe/Rome"})
+    db.session.expire_all()
+    assert lea.reminders_off == ["24h", "2h"]
+    # A refused offset is a form error, nothing saved.
+    client.post("/settings", data={"name": "Lea", "language": "en", "timezone": "Europe/Rome", "reminders": ["9h"]})
+    db.session.expire_all()
+    assert lea.reminders_off == ["24h", "2h"]
