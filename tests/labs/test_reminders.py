@@ -1,8 +1,7 @@
 """Reminders before a session: one outbox row per offset for a confirmed seat, moved with the session,
 dropped with the booking or the session, never sent late for a booking made after its time."""
-from datetime import timedelta
-
 import re
+from datetime import timedelta
 
 import icalendar
 import pytest
@@ -106,9 +105,8 @@ def test_a_due_reminder_is_sent_with_the_sessions_calendar_entry(app, make_sessi
 
 
 def test_a_person_chooses_their_reminders_in_settings_and_gets_only_those(app, make_session, make_person):
-    from tests.conftest import PASSWORD
-
     from lms.auth.passwords import hash_password
+    from tests.conftest import PASSWORD
 
     lea = make_person(email="lea@example.com")
 
