@@ -173,8 +173,13 @@ class Completed:
 
 
 def record(user, course, now: datetime) -> list[Certificate]:
-    """Something of `user` in `course` changed: recompute that one completion."""
-    return recompute([course.id], now, user_ids=[user.id])
+    """Something of `user` in `course` changed: recompute that one completion; a certificate it issues is
+    e-mailed to the learner (after the commit)."""
+    from lms.progress.notify import notify_certificates
+
+    issued = recompute([course.id], now, user_ids=[user.id])
+    notify_certificates(issued)
+    return issued
 
 
 def issue_certificates(enrolments, now: datetime) -> list[Certificate]:

@@ -120,3 +120,21 @@ def test_a_sync_that_adds_a_module_recomputes(app, tmp_path):
     db.session.commit()
     assert enrolment_of(learner, course).completed_at == NOW
     del make_course
+
+
+def test_completing_a_course_e_mails_the_certificate_after_the_commit(world, app):
+    from tests.conftest import outbox
+    from tests.progress.factories import attempt
+
+    carla = world.people["carla"]
+    for module in world.course.modules:
+        enrolment.mark_complete(carla, module, NOW)
+    final = next(q for q in store_quizzes(world.course) if q.is_final)
+    attempt(carla, final, 1.0, NOW)
+    completion.record(carla, world.course, NOW)
+    assert outbox(app) == []  # nothing leaves before the commit
+    db.session.commit()
+    messages = [m for m in outbox(app) if m["To"] == "carla@example.com"]
+    assert len(messages) == 1 and "Industry basics" in messages[0]["Subject"]
+    code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == carla.id))
+    assert f"{code[:4]}-{code[4:8]}-{code[8:]}" in messages[0].get_body(("plain",)).get_content()
