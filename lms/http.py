@@ -1,11 +1,10 @@
 """Security headers and error pages, the same for every blueprint."""
 from flask import abort, jsonify, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from lms.extensions import db
-
-NUL_MESSAGE = "The request contains a NUL character, which no text here may hold."
 
 # No inline script anywhere: every script is a file under /static. Inline styles are refused too, so
 # sanitised user content cannot restyle the page.
@@ -34,7 +33,7 @@ def refuse_nul_characters():
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
-                abort(400, description=NUL_MESSAGE)
+                abort(400, description=_("The request contains a NUL character, which no text here may hold."))
 
 
 def init_app(app):
@@ -47,7 +46,7 @@ def init_app(app):
         the request is wrong, not the server. Logged, so that the view gets its own check."""
         db.session.rollback()
         app.logger.warning("Refused a value the database cannot hold on %s: %s", request.path, exc)
-        return http_error(BadRequest("A value in the request is out of range or not valid here."))
+        return http_error(BadRequest(_("A value in the request is out of range or not valid here.")))
 
     @app.after_request
     def security_headers(response):
