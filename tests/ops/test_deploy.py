@@ -53,6 +53,17 @@ def test_the_environment_file_names_every_setting_and_nothing_else():
     assert set(_env_names()) == {f"LMS_{name}" for name in lms_config._ENV}
 
 
+def test_the_readme_table_names_every_setting():
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("### Settings"):]
+    table = table[:table.index("\n## ")]
+    named = set(re.findall(r"`([A-Z][A-Z_]+)`", table))
+    expected = {f"LMS_{name}" for name in lms_config._ENV}
+    expected |= {key for key in lms_config.DEFAULTS if key not in {target for target, _c in lms_config._ENV.values()}}
+    expected |= {"UPLOAD_DIR", "OUTBOX_DIR", "PENDING_DIR"}  # set from the instance folder in config.load
+    assert expected - named == set()
+
+
 def test_the_environment_file_reads_the_same_in_a_shell():
     shown = subprocess.run(["sh", "-c", "set -a; . ./officina.env.example; env"], cwd=DEPLOY, capture_output=True,
                            text=True, check=True, env={"PATH": os.environ["PATH"]}).stdout
