@@ -118,6 +118,10 @@ def add_progress(user_ids: list[int], now: datetime, seed: int = 2026, tick=None
         if len(user_ids) <= 30000 else set()
     user_ids = [u for u in user_ids if u not in enrolled]
     rng = random.Random(seed)
+    by_original = {}
+    for course in courses:
+        by_original.setdefault(course.translation_of or course.slug, []).append(course)
+    families = list(by_original.values())
     modules = {c.id: [m for m in c.live_modules if not m.is_optional] for c in courses}
     quizzes = {}
     for quiz in db.session.scalars(select(Quiz).where(Quiz.course_id.in_([c.id for c in courses]))):
@@ -125,7 +129,8 @@ def add_progress(user_ids: list[int], now: datetime, seed: int = 2026, tick=None
     enrolments, completions, attempts = [], [], []
     for user_id in user_ids:
         profile = rng.random()  # a learner's habit: some race ahead, some stall, some never start
-        for course in rng.sample(courses, k=min(len(courses), rng.choice((1, 1, 2, 2, 3)))):
+        for family in rng.sample(families, k=min(len(families), rng.choice((1, 1, 2, 2, 3)))):
+            course = rng.choice(family)  # one edition of a course: Italian or English, never both
             start = now - timedelta(days=rng.randint(14, 84), hours=rng.randint(0, 10))
             enrolments.append({"user_id": user_id, "course_id": course.id, "enrolled_at": start})
             live = modules[course.id]
