@@ -42,6 +42,9 @@ class SessionForm(FlaskForm):
     cutoff_hours = IntegerField(_l("Booking closes (hours before the start)"), default=0,
                                 validators=[Optional(), NumberRange(min=0, max=24 * 60)],
                                 description=_l("People may book and cancel until then."))
+    reminders = StringField(_l("Reminders before the start"), validators=[Optional(), Length(max=100)],
+                            description=_l("E-mails to everyone with a seat, e.g. 24h, 2h (d = days, h = hours, "
+                                           "m = minutes); leave empty for none."))
     repeat = RadioField(_l("Repeat"), default="none", choices=[
         ("none", _l("Once")), ("weekly", _l("Every week")), ("custom", _l("On the dates below"))])
     weeks = IntegerField(_l("How many weeks"), default=4, validators=[Optional(), NumberRange(min=1, max=52)])

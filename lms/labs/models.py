@@ -96,6 +96,8 @@ class LabSession(db.Model):
     booking_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the cut-off; None: the start
     series_id: Mapped[str | None] = mapped_column(String(32), index=True)  # sessions made as one repeat
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "24h,2h": reminders this long before the start; None: LMS_REMINDER_OFFSETS; "": none.
+    reminder_offsets: Mapped[str | None] = mapped_column(String(100))
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")  # iCalendar SEQUENCE of the session
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

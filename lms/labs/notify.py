@@ -7,7 +7,6 @@ so the same change is the same message (the reminders' outbox will rely on it).
 from contextlib import nullcontext
 from datetime import datetime
 
-from babel.dates import format_datetime as babel_datetime
 from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -15,17 +14,10 @@ from flask_babel import gettext as _
 from lms.extensions import db
 from lms.labs import ical, reminders
 from lms.labs.models import SEAT_STATUSES, Booking
-from lms.labs.times import zone
+from lms.labs.times import when_text
 from lms.notify import mail
 
 KINDS = ("confirmed", "waitlisted", "promoted", "cancelled", "session_cancelled", "session_moved")
-
-
-def when_text(session, language: str, tz_name: str) -> str:
-    tz = zone(tz_name)
-    start = babel_datetime(session.starts_at, "EEEE d MMMM y, HH:mm", tzinfo=tz, locale=language)
-    end = babel_datetime(session.ends_at, "HH:mm", tzinfo=tz, locale=language)
-    return f"{start}–{end} ({tz.key})"
 
 
 def _subject(kind: str, booking: Booking, when: str) -> str:

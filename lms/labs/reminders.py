@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from lms.extensions import db
 from lms.labs import ical
 from lms.labs.models import CONFIRMED, Booking
+from lms.labs.times import when_text
 from lms.notify import mail, outbox
 from lms.notify.offsets import OffsetError, parse_offsets
 
@@ -53,8 +54,6 @@ def sync_reminders(booking: Booking, now: datetime):
 
 
 def build_reminder(booking: Booking, label: str, now: datetime):
-    from lms.labs.notify import when_text  # the booking messages' date format, shared
-
     user, session = booking.user, booking.session
     config = current_app.config
     language = user.language if user.language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from lms.auth.models import User
 from lms.extensions import db
 from lms.labs import booking as rules
-from lms.labs import notify
+from lms.labs import notify, reminders
 from lms.labs.errors import CONFLICT, FORBIDDEN, LabError
-from lms.labs.models import AUDIENCES, CANCELLED, SEAT_STATUSES, Lab, LabSession
+from lms.labs.models import AUDIENCES, CANCELLED, CONFIRMED, SEAT_STATUSES, Lab, LabSession
+from lms.notify.offsets import OffsetError, parse_offsets
 
 MAX_LENGTH = timedelta(days=7)
 MAX_OCCURRENCES = 52
@@ -39,6 +40,7 @@ class SessionDetails:
     course_id: int | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
+    reminder_offsets: str | None = None  # None: the platform's default (LMS_REMINDER_OFFSETS)
 
 
 def _when(value: datetime) -> str:
@@ -56,6 +58,13 @@ def validate(details: SessionDetails, now: datetime, *, new: bool = True):
         raise LabError(str(_l("The text contains a NUL character, which cannot be stored.")), field="title")
     if details.ends_at <= details.starts_at:
         raise LabError(str(_l("The session must end after it starts.")), field="ends_at")
+    if details.reminder_offsets is not None:
+        try:
+            parse_offsets(details.reminder_offsets)
+        except OffsetError:
+            raise LabError(str(_l("Write reminders as times before the start, separated by commas, e.g. 24h, 2h "
+                                  "or 30m (d = days, h = hours, m = minutes); leave empty for none.")),
+                           field="reminder_offsets") from None
     if details.ends_at - details.starts_at > MAX_LENGTH:
         raise LabError(str(_l("A session lasts at most 7 days.")), field="ends_at")
     if new and details.starts_at <= now:
@@ -107,6 +116,8 @@ def _apply(session: LabSession, details: SessionDetails):
     session.allowed_course_id = details.course_id if details.audience == "course" else None
     session.booking_opens_at = details.opens_at
     session.booking_closes_at = details.closes_at
+    if details.reminder_offsets is not None:
+        session.reminder_offsets = ", ".join(label for label, _delta in parse_offsets(details.reminder_offsets))
 
 
 def create_sessions(details: SessionDetails, starts: list[datetime] | None = None, *, by: User,
@@ -180,7 +191,12 @@ def update_session(session: LabSession, details: SessionDetails, *, by: User, no
     check_overlaps(details.lab, details.trainer, details.starts_at, details.ends_at, exclude_ids=[session.id])
     if details.capacity != session.capacity:
         rules.set_capacity(session, details.capacity, now=now, move_to_waitlist=move_to_waitlist)
+    offsets_before = session.reminder_offsets
     _apply(session, details)
+    if session.reminder_offsets != offsets_before and not moved:
+        for booking in session.bookings:
+            if booking.status == CONFIRMED:
+                reminders.sync_reminders(booking, now)
     if moved:
         session.starts_at, session.ends_at = details.starts_at, details.ends_at
         session.sequence += 1
@@ -248,5 +264,6 @@ def session_details(session: LabSession) -> SessionDetails:
         title=session.title, starts_at=session.starts_at, ends_at=session.ends_at, capacity=session.capacity,
         lab=session.lab, topic=session.topic, description=session.description, trainer=session.trainer,
         audience=session.audience, organisation_ids=list(session.allowed_organisation_ids or []),
-        course_id=session.allowed_course_id, opens_at=session.booking_opens_at, closes_at=session.booking_closes_at)
+        course_id=session.allowed_course_id, opens_at=session.booking_opens_at, closes_at=session.booking_closes_at,
+        reminder_offsets=session.reminder_offsets)
 

@@ -2,6 +2,7 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_datetime as babel_datetime
 from flask_babel import lazy_gettext as _l
 
 from lms.labs.errors import LabError
@@ -47,3 +48,10 @@ def parse_iso(value, field: str) -> datetime:
         raise LabError(str(_l("%(field)s needs an offset (e.g. +01:00 or Z), otherwise the time is ambiguous.",
                               field=field)), field=field)
     return parsed.astimezone(UTC)
+
+
+def when_text(session, language: str, tz_name: str) -> str:
+    tz = zone(tz_name)
+    start = babel_datetime(session.starts_at, "EEEE d MMMM y, HH:mm", tzinfo=tz, locale=language)
+    end = babel_datetime(session.ends_at, "HH:mm", tzinfo=tz, locale=language)
+    return f"{start}–{end} ({tz.key})"

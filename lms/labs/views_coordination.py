@@ -4,7 +4,7 @@ import csv
 import io
 from datetime import date, datetime, timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,7 +27,8 @@ from lms.orgs.models import Organisation
 # The form field each rule's `field` belongs to.
 FORM_FIELDS = {"starts_at": "start", "ends_at": "end", "closes_at": "cutoff_hours", "opens_at": "opens_on",
                "organisations": "organisations", "trainer": "trainer", "lab": "lab", "capacity": "capacity",
-               "title": "title", "repeat": "dates", "course": "course", "audience": "audience"}
+               "title": "title", "repeat": "dates", "course": "course", "audience": "audience",
+               "reminder_offsets": "reminders"}
 
 
 def _tz() -> str:
@@ -89,6 +90,8 @@ def _fill(form: SessionForm, session: LabSession):
     form.course.data = session.allowed_course_id or 0
     form.opens_on.data = session.booking_opens_at.astimezone(tz).date() if session.booking_opens_at else None
     form.cutoff_hours.data = int((session.starts_at - session.cutoff).total_seconds() // 3600)
+    form.reminders.data = (session.reminder_offsets if session.reminder_offsets is not None
+                           else current_app.config["REMINDER_OFFSETS"])
 
 
 def _details(form: SessionForm) -> session_rules.SessionDetails:
@@ -104,7 +107,8 @@ def _details(form: SessionForm) -> session_rules.SessionDetails:
         trainer=db.session.get(User, form.trainer.data) if form.trainer.data else None,
         audience=form.audience.data, organisation_ids=form.organisations.data or [],
         course_id=form.course.data or None, opens_at=opens_at,
-        closes_at=starts_at - timedelta(hours=hours) if hours else None)
+        closes_at=starts_at - timedelta(hours=hours) if hours else None,
+        reminder_offsets=(form.reminders.data or "").strip())
 
 
 def _keep_seconds(details: session_rules.SessionDetails, session: LabSession) -> session_rules.SessionDetails:
@@ -153,6 +157,7 @@ def new_session():
         lab = lab or next(iter(access.managed_labs(current_user)), None)
         if lab is not None:
             form.lab.data, form.capacity.data = lab.id, lab.seats
+        form.reminders.data = current_app.config["REMINDER_OFFSETS"]
     if form.validate_on_submit():
         try:
             details = _details(form)

@@ -132,3 +132,28 @@ def test_a_person_chooses_their_reminders_in_settings_and_gets_only_those(app, m
     client.post("/settings", data={"name": "Lea", "language": "en", "timezone": "Europe/Rome", "reminders": ["9h"]})
     db.session.expire_all()
     assert lea.reminders_off == ["24h", "2h"]
+
+
+def test_a_session_has_its_own_offsets_and_changing_them_requeues(app, make_session, make_person):
+    from lms.labs.errors import LabError
+
+    session = make_session(capacity=2)
+    coordinator = make_person(roles=("coordinator",), email="coord@example.com")
+    lea = make_person()
+    booking = rules.book_seat(session, lea, by=lea, now=NOW)
+    details = sessions.session_details(session)
+    details.reminder_offsets = "3d, 30m"
+    sessions.update_session(session, details, by=coordinator, now=NOW)
+    db.session.commit()
+    start = session.starts_at
+    assert [(label, due, status) for label, due, status in reminders(booking) if status == "queued"] == [
+        ("3d", start - timedelta(days=3), "queued"), ("30m", start - timedelta(minutes=30), "queued")]
+    assert session.reminder_offsets == "3d, 30m"
+    details.reminder_offsets = ""
+    sessions.update_session(session, details, by=coordinator, now=NOW)
+    db.session.commit()
+    assert [status for _l, _d, status in reminders(booking) if status == "queued"] == []
+    details.reminder_offsets = "tomorrow"
+    with pytest.raises(LabError) as refused:
+        sessions.update_session(session, details, by=coordinator, now=NOW)
+    assert refused.value.field == "reminder_offsets"
