@@ -1,11 +1,8 @@
 """The digital-maturity self-assessment: a shipped questionnaire, company versions and team answers, the result
 with its learning path, the PDF report, the centres' distribution and the API.
 
-The blueprint is made here; `init_app` imports the view modules, which add their routes to it.
+The blueprint is made in blueprint.py; `init_app` imports the view modules, which add their routes to it.
 """
-from flask import Blueprint
-
-bp = Blueprint("assessment", __name__, url_prefix="/assessment")
 
 
 def init_app(app):
@@ -16,4 +13,6 @@ def init_app(app):
     # Checked at start-up: a broken questions.yaml stops the app with every problem as path:line: message.
     questionnaire()
     content_check.register()
+    from lms.assessment.blueprint import bp
+
     app.register_blueprint(bp)

@@ -7,7 +7,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.assessment import access, bp, rounds, scoring
+from lms.assessment import access, rounds, scoring
+from lms.assessment.blueprint import bp
 from lms.assessment.questionnaire import questionnaire
 from lms.dbtypes import utcnow
 from lms.extensions import db

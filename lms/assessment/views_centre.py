@@ -5,7 +5,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.assessment import access, bp, export, scoring, sharing
+from lms.assessment import access, export, scoring, sharing
+from lms.assessment.blueprint import bp
 from lms.assessment.models import SECTORS, SIZES
 from lms.assessment.questionnaire import questionnaire
 

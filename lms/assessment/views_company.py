@@ -6,7 +6,8 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.assessment import access, bp, rounds, scoring, sharing
+from lms.assessment import access, rounds, scoring, sharing
+from lms.assessment.blueprint import bp
 from lms.assessment.forms import InviteForm, ShareForm, StartForm
 from lms.assessment.models import AREAS, SECTORS, SIZES, Assessment, AssessmentResponse
 from lms.assessment.questionnaire import questionnaire

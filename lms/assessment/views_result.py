@@ -8,7 +8,8 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.assessment import access, bp, path, presenting, report, rounds, scoring
+from lms.assessment import access, path, presenting, report, rounds, scoring
+from lms.assessment.blueprint import bp
 from lms.assessment.forms import PathForm
 from lms.assessment.models import SECTORS, SIZES
 from lms.assessment.questionnaire import questionnaire

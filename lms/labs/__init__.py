@@ -1,14 +1,12 @@
 """Labs: demo labs loaded from labs/*.md, their sessions, seat booking with waitlists, attendance, calendars.
 
-The blueprint is made here; `init_app` imports the view modules, which add their routes to it.
+The blueprint is made in blueprint.py; `init_app` imports the view modules, which add their routes to it.
 """
-from flask import Blueprint
-
-bp = Blueprint("labs", __name__, url_prefix="/labs")
 
 
 def init_app(app):
     # models registers the tables; each views_* module adds its routes to bp.
     from lms.labs import models, views_booking, views_coordination, views_public  # noqa: F401
+    from lms.labs.blueprint import bp
 
     app.register_blueprint(bp)

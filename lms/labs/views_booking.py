@@ -7,8 +7,9 @@ from sqlalchemy import select
 from lms.auth.models import User
 from lms.dbtypes import utcnow
 from lms.extensions import db
-from lms.labs import access, bp, feeds, ical
+from lms.labs import access, feeds, ical
 from lms.labs import booking as rules
+from lms.labs.blueprint import bp
 from lms.labs.errors import LabError
 from lms.labs.models import CANCELLED, Booking, LabSession
 from lms.notify.mail import absolute_url

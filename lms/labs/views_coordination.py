@@ -14,10 +14,11 @@ from lms.auth.decorators import role_required
 from lms.auth.models import User, UserRole
 from lms.dbtypes import utcnow
 from lms.extensions import db
-from lms.labs import access, bp
+from lms.labs import access
 from lms.labs import booking as rules
 from lms.labs import calendar as cal
 from lms.labs import sessions as session_rules
+from lms.labs.blueprint import bp
 from lms.labs.errors import LabError
 from lms.labs.forms import SessionForm
 from lms.labs.models import CONFIRMED, Lab, LabSession

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from lms.dbtypes import utcnow
 from lms.extensions import db
-from lms.labs import access, bp
+from lms.labs import access
 from lms.labs import booking as rules
 from lms.labs import calendar as cal
+from lms.labs.blueprint import bp
 from lms.labs.models import Lab, LabSession
 from lms.render import render
 
