@@ -96,8 +96,7 @@ def configure(log_format: str = "text", level: str = "INFO", stream=None):
         # Alembic's logging set-up (lms db upgrade in the same process) disables loggers it does not name.
         logging.getLogger(name).disabled = False
     logging.getLogger("lms").setLevel(level.upper())
-    # The access line replaces the development server's own request line.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # werkzeug keeps its level: under `lms run --debug` it prints the debugger PIN at INFO.
 
 
 def init_app(app):
