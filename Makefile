@@ -28,6 +28,12 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
+# Speed of the most used pages next to a minimal Flask page, on SQLite and PostgreSQL (bench/run.py --help).
+# Prints figures, never fails on them. BENCH_ARGS="--databases sqlite --seconds 3" for a quick look.
+bench: install
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check lms tests bench
 

@@ -8,8 +8,8 @@ Against a running server (`make run`, or any deployment with the demo data):
 Setup (not timed): each demo learner (learner01..learnerNN@officina.example, password officina-demo-2026, from
 `lms demo --learners N`) signs in and is enrolled in the course through the app. Then N threads, released
 together by a barrier, each press "Start" (POST, then follow the redirect to the attempt page) and the time until
-the page with the first question has arrived is measured; then each saves one answer (the autosave request) and
-that is timed too. Prints N, the median, p95 and max of both, and the errors.
+the page with the first question has arrived is measured; then each saves an answer (the autosave request)
+every --autosave-every seconds, --autosave-rounds times, and those are timed too. Prints N, the median, p95 and max of both, and the errors.
 
 Standard library only. A learner who already has an attempt in progress resumes it (that is what the button
 does), and one who used up the quiz's attempts cannot start: use a fresh database or another --module. The sign-in
@@ -174,6 +174,8 @@ def main(argv=None) -> int:
     parser.add_argument("--email", default="learner{:02d}@officina.example", help="demo e-mail pattern")
     parser.add_argument("--password", default="officina-demo-2026")
     parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--autosave-rounds", type=int, default=1, help="autosaves per learner after starting")
+    parser.add_argument("--autosave-every", type=float, default=5, help="seconds between a learner's autosaves")
     args = parser.parse_args(argv)
 
     quiz_path = (f"/courses/{args.course}/final-quiz" if args.module == "final"
@@ -192,9 +194,22 @@ def main(argv=None) -> int:
     report("start -> first question page", len(learners), times, errors)
     started = [learner for learner in learners if learner.attempt_id is not None]
     if started:
-        save_times, save_errors = together(started, lambda learner: learner.save_answer())
-        report("autosave of one answer", len(started), save_times, save_errors)
+        save_times, save_errors = together(started, lambda learner: autosaves(learner, args.autosave_rounds,
+                                                                              args.autosave_every))
+        save_times = [t for batch in save_times for t in batch]
+        report(f"autosave every {args.autosave_every:g} s", len(started) * args.autosave_rounds, save_times,
+               save_errors)
     return 1 if errors else 0
+
+
+def autosaves(learner: Learner, rounds: int, every: float) -> list[float]:
+    """The page's autosave: one save every `every` seconds, `rounds` times; the seconds each took."""
+    times, began = [], time.perf_counter()
+    for n in range(rounds):
+        if n:
+            time.sleep(max(0.0, began + n * every - time.perf_counter()))
+        times.append(learner.save_answer())
+    return times
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
 """Officina 4.0: a training platform for Industry 4.0 skills."""
+import os
+
 from flask import Flask
 
 from lms import cli, config, http, i18n, ids, render
@@ -8,7 +10,9 @@ from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, m
 
 def create_app(test_config=None):
     """Build the application. `test_config` replaces instance/config.py and the LMS_* environment."""
-    app = Flask(__name__, instance_relative_config=True)
+    # LMS_INSTANCE_PATH moves the instance folder (config.py, secret key, SQLite, outbox): benchmarks and
+    # throw-away servers run in a temporary one.
+    app = Flask(__name__, instance_path=os.environ.get("LMS_INSTANCE_PATH") or None, instance_relative_config=True)
     config.load(app, test_config)
     ids.init_app(app)  # before any route is added: every <int:> id is checked against the database's range
 

@@ -21,7 +21,8 @@ def token_required(view):
             response = json_error(401, "unauthorized", "A valid API token is required: Authorization: Bearer <token>.")
             response.headers["WWW-Authenticate"] = 'Bearer realm="lms"'
             return response
-        db.session.commit()  # last_used_at
+        if db.session.dirty:
+            db.session.commit()  # last_used_at
         g.api_user = user
         return view(*args, **kwargs)
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from lms.auth.email_messages import email_problem
 from lms.auth.models import ROLES, AccountToken, ApiToken, User, hash_token
@@ -141,11 +142,19 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     return token, clear
 
 
+# "Last used" is shown to the minute: writing it on every call would turn every API read into a write.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 def user_for_api_token(clear: str, now: datetime) -> User | None:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(clear or "")))
+    """The active owner of an active token (token, owner and roles in one query), noting the token's use."""
+    token = db.session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(clear or ""))
+        .options(joinedload(ApiToken.user).joinedload(User.role_rows))).unique().first()
     if token is None or not token.is_active or not token.user.is_active:
         return None
-    token.last_used_at = now
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = now
     return token.user
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import force_locale, format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from lms.auth import accounts, login_limits
 from lms.auth.forms import (
@@ -32,7 +33,8 @@ def load_user(user_id: str):
     ident, _sep, key = (user_id or "").partition(":")
     if not ident.isdigit() or not key:
         return None
-    user = db.session.get(User, int(ident))
+    # The person and their roles in one query: every page asks for the roles (navigation, access checks).
+    user = db.session.get(User, int(ident), options=[joinedload(User.role_rows)])
     if user is None or not user.is_active or user.session_key != key:
         return None
     return user

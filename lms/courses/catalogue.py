@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 
 from lms.courses.models import AUDIENCES, Course, Module
+from lms.courses.reading import with_modules
 from lms.extensions import db
 
 
@@ -71,15 +72,20 @@ def _catalogue(query, audience, language) -> list[CatalogueEntry]:
     audience = audience if audience in AUDIENCES else None
     query = (query or "").strip()
     if not query:
-        courses = db.session.scalars(select(Course).where(Course.is_published).order_by(Course.title))
+        courses = db.session.scalars(select(Course).where(Course.is_published).order_by(Course.title)
+                                     .options(with_modules()))
         return [CatalogueEntry(c) for c in courses if c.live_modules and _matches(c, audience, language)]
 
     from lms.courses.search import search_courses
 
+    hits = [_hit_fields(hit) for hit in search_courses(query, language=language or None, audience=audience, limit=50)]
+    # The hits' courses with all their modules in two queries (held here: the session keeps only weak references).
+    courses = {c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_({h[0] for h in hits}))
+                                                   .options(with_modules()))}
+    modules = {m.id: m for c in courses.values() for m in c.modules}
     entries: dict[int, CatalogueEntry] = {}
-    for hit in search_courses(query, language=language or None, audience=audience, limit=50):
-        course_id, module_id, _title, snippet = _hit_fields(hit)
-        course = db.session.get(Course, course_id)
+    for course_id, module_id, _title, snippet in hits:
+        course = courses.get(course_id)
         if course is None or not course.is_published or not course.live_modules:
             continue
         if not _matches(course, audience, language):
@@ -89,7 +95,7 @@ def _catalogue(query, audience, language) -> list[CatalogueEntry]:
             if not entry.snippet and adds_to(course.summary, snippet):
                 entry.snippet = snippet
             continue
-        module = db.session.get(Module, module_id)
+        module = modules.get(module_id)
         if module is not None and module in course.live_modules and all(m is not module for m, _s in entry.modules):
             entry.modules.append((module, snippet))
     return list(entries.values())

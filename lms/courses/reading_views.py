@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from lms.auth.decorators import role_required
 from lms.auth.models import User
-from lms.courses import access, enrolment
+from lms.courses import access, enrolment, reading
 from lms.courses.blueprint import bp, media_base, trainer_links
 from lms.courses.catalogue import catalogue as find_courses
 from lms.courses.catalogue import editions_of, published_languages
@@ -35,10 +35,7 @@ def catalogue():
     language = request.args.get("language", "")
     language = language if language in LANGUAGE_LABELS else ""
     entries = find_courses(q, audience or None, language or None, reader_language=str(get_locale()))
-    progress = {}
-    if current_user.is_authenticated:
-        progress = {e.course.id: enrolment.course_progress(current_user, e.course) for e in entries
-                    if enrolment.get_enrolment(current_user, e.course) is not None}
+    progress = reading.progress_by_course(current_user, [e.course for e in entries])
     offered = set(published_languages()) | {language}
     return render_template("courses/catalogue.html", entries=entries, q=q, audience=audience, language=language,
                            audiences=AUDIENCE_LABELS, progress=progress,
@@ -66,14 +63,15 @@ def course(slug):
     shown = [m for m in modules if role in m.effective_audience] if role else modules
     roles_here = [a for a in AUDIENCES if any(a in m.effective_audience for m in modules)]
     enrolled = enrolment.get_enrolment(current_user, course)
+    done = enrolment.completed_module_ids(current_user, course)
+    live = course.live_modules
     manages_staff = current_user.is_authenticated and (
         current_user.is_admin or (current_user.has_role("company_manager") and enrolment.staff_of(current_user)))
     return render_template(
         "courses/course.html", course=course, modules=shown, all_count=len(modules), role=role, roles_here=roles_here,
         audiences=AUDIENCE_LABELS, enrolment=enrolled,
-        progress=enrolment.course_progress(current_user, course) if enrolled else None,
-        completed=enrolment.completed_module_ids(current_user, course),
-        resume=enrolment.resume_module(current_user, course) if enrolled else None,
+        progress=reading.progress([m.id for m in live], done) if enrolled else None, completed=done,
+        resume=reading.resume(enrolled, live, done) if enrolled else None,
         description=render(course.description, base_url=media_base(course)),
         trainers=trainer_links(course), prerequisites=_prerequisite_links(course),
         can_author=access.can_author(current_user, course), manages_staff=manages_staff,
@@ -88,6 +86,7 @@ def course(slug):
 def module(slug, module_slug):
     course = access.get_course_or_404(slug, current_user)
     module = access.get_module_or_404(course, module_slug, current_user)
+    reading.load_modules([course])  # the syllabus without the other modules' bodies
     modules = access.visible_modules(current_user, course)
     index = modules.index(module) if module in modules else None
     previous = modules[index - 1] if index else None
@@ -95,13 +94,13 @@ def module(slug, module_slug):
     if enrolment.record_visit(current_user, module):
         db.session.commit()
     enrolled = enrolment.get_enrolment(current_user, course)
+    done = enrolment.completed_module_ids(current_user, course)
     return render_template(
         "courses/module.html", course=course, module=module, previous=previous, following=following,
         position=(index + 1) if index is not None else None, count=len(modules),
         body=render(module.body, base_url=media_base(course)), toc=_contents(module.body or ""),
-        enrolment=enrolled, audiences=AUDIENCE_LABELS,
-        is_complete=module.id in enrolment.completed_module_ids(current_user, course),
-        progress=enrolment.course_progress(current_user, course) if enrolled else None,
+        enrolment=enrolled, audiences=AUDIENCE_LABELS, is_complete=module.id in done,
+        progress=reading.progress([m.id for m in course.live_modules], done) if enrolled else None,
         can_author=access.can_author(current_user, course),
     )
 
@@ -195,11 +194,7 @@ def enrol_staff(slug):
 @bp.get("/me/learning")
 @login_required
 def my_learning():
-    rows = []
-    for row in enrolment.enrolments_of(current_user):
-        rows.append((row, enrolment.course_progress(current_user, row.course),
-                     enrolment.resume_module(current_user, row.course)))
-    return render_template("courses/my_learning.html", rows=rows)
+    return render_template("courses/my_learning.html", rows=reading.my_learning(current_user))
 
 
 @bp.get("/courses/<slug>/files/<path:path>")

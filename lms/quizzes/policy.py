@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.courses.enrolment import get_enrolment
 from lms.extensions import db
-from lms.quizzes.models import Attempt, Quiz
+from lms.quizzes.models import Attempt, Quiz, QuizQuestion
 from lms.quizzes.qtypes import QUESTION_TYPES
 
 # Why a new attempt cannot start, as a code (for tests and JSON) and a sentence (for people).
@@ -56,6 +56,19 @@ def is_expired(attempt: Attempt, now: datetime) -> bool:
 
 def gradable_count(quiz: Quiz) -> int:
     return sum(1 for row in quiz.live_questions if QUESTION_TYPES[row.qtype].gradable)
+
+
+def question_counts(quiz: Quiz) -> tuple[int, int]:
+    """(live questions, gradable ones) of ``quiz``: counted by the database unless the questions are loaded
+    already, so a page showing the quiz's box does not load and decode every question."""
+    if "questions" in quiz.__dict__:
+        return len(quiz.live_questions), gradable_count(quiz)
+    rows = db.session.execute(
+        select(QuizQuestion.qtype, func.count()).where(QuizQuestion.quiz_id == quiz.id,
+                                                       QuizQuestion.archived_at.is_(None))
+        .group_by(QuizQuestion.qtype))
+    counts = dict(rows.all())
+    return sum(counts.values()), sum(n for qtype, n in counts.items() if QUESTION_TYPES[qtype].gradable)
 
 
 def is_available(quiz: Quiz) -> bool:
@@ -107,10 +120,13 @@ def feedback_visible(quiz: Quiz, attempt: Attempt, attempts_used: int, passed: b
     return passed
 
 
-def counted_score(user, quiz: Quiz) -> float | None:
+def counted_score(user, quiz: Quiz, attempts: list[Attempt] | None = None) -> float | None:
     """The score (0..1) that counts for ``user`` per the quiz's ``grade_method``: the best submitted attempt's,
-    or the last one's; None before any submitted attempt."""
-    submitted = [a for a in attempts_of(user, quiz) if a.state == "submitted" and a.score is not None]
+    or the last one's; None before any submitted attempt. ``attempts``: attempts_of(user, quiz) when the
+    caller has read them already."""
+    if attempts is None:
+        attempts = attempts_of(user, quiz)
+    submitted = [a for a in attempts if a.state == "submitted" and a.score is not None]
     if not submitted:
         return None
     if quiz.grade_method == "last":

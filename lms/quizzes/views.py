@@ -214,17 +214,27 @@ def result(attempt_id):
 # The boxes other pages include --------------------------------------------------------------------------------
 
 def quiz_box(course, module=None) -> dict | None:
-    """What the module page's (or course page's) quiz call to action shows; None when there is no quiz."""
+    """What the module page's (or course page's) quiz call to action shows; None when there is no quiz.
+    Worked out once per request: a template may ask more than once."""
+    boxes = request.environ.setdefault("lms.quiz_boxes", {})
+    key = (course.id, module.id if module is not None else None)
+    if key not in boxes:
+        boxes[key] = _quiz_box(course, module)
+    return boxes[key]
+
+
+def _quiz_box(course, module) -> dict | None:
     quiz = store.get_quiz(course, module)
-    if quiz is None or not quiz.live_questions:
+    live, gradable = policy.question_counts(quiz) if quiz is not None else (0, 0)
+    if not live:
         return None
-    box = {"quiz": quiz, "url": quiz_url(quiz), "settings": policy.settings_sentence(quiz, policy.gradable_count(quiz)),
+    box = {"quiz": quiz, "url": quiz_url(quiz), "settings": policy.settings_sentence(quiz, gradable),
            "history": [], "passed": False, "counted": None, "in_progress": None}
     if current_user.is_authenticated:
         history = policy.attempts_of(current_user, quiz)
         box["history"] = history
         box["passed"] = any(a.passed for a in history)
-        box["counted"] = policy.counted_score(current_user, quiz)
+        box["counted"] = policy.counted_score(current_user, quiz, history)
         box["in_progress"] = next((a for a in history if a.state == "in_progress"), None)
     return box
 

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""`make bench`: the pages people use most, next to a minimal Flask page, on SQLite and on PostgreSQL.
+
+For each database: a temporary instance folder (and, for PostgreSQL, a fresh database, dropped at the end)
+is filled through the app's own commands (`lms db upgrade`, `lms content sync`, `lms demo`); the project and
+bench/fortunes.py are served by gunicorn with the same settings (2 workers, loopback); a demo learner signs
+in; `wrk -t2 -c16` measures each page, and the minimal page before and after them. Prints requests/s,
+p50/p99 and the ratio to the minimal page of the same run; on PostgreSQL also the class-starts-a-timed-quiz
+scenario (bench/quiz_start.py). It prints numbers and never fails on them: the machines are noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PG_ADMIN_URL = os.environ.get("LMS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "officina-demo-2026"
+LEARNER = "learner05@officina.example"  # enrolled by `lms demo` in Digitalization 101, two modules done
+COURSE = "digitalization-101"
+WORKERS = 2
+TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+# (label, path, how the client is signed in: "session" cookie or API "token", target ratio)
+PAGES = [
+    ("module page", "/courses/{course}/{module}", "session", 0.30),
+    ("course page", "/courses/{course}", "session", 0.30),
+    ("catalogue", "/courses/", "session", 0.30),
+    ("catalogue search", "/courses/?q=digital+twin", "session", 0.30),
+    ("my learning", "/me/learning", "session", 0.30),
+    ("API course", "/api/v1/courses/{course}", "token", 0.40),
+    ("API my progress", "/api/v1/me/progress", "token", 0.40),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(args: list[str], env: dict, quiet=True) -> str:
+    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+@contextmanager
+def database(kind: str, folder: Path):
+    """A URL for a fresh database of `kind`; a PostgreSQL one is dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'lms.sqlite3'}"
+        return
+    import psycopg
+
+    admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
+    name = f"lms_bench_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        base = PG_ADMIN_URL.rsplit("/", 1)[0].split("://", 1)[1]
+        yield f"postgresql+psycopg://{base}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@contextmanager
+def gunicorn(app: str, env: dict, port: int, probe: str, log):
+    """Serve `app` with the bench's gunicorn settings until the block ends; its messages go to `log`."""
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "--preload", "--chdir", str(ROOT), app],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        for _ in range(1200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if server.poll() is not None:
+                    log.flush()
+                    sys.exit(f"gunicorn {app} exited:\n{Path(log.name).read_text()[-3000:]}")
+                time.sleep(0.1)
+        yield
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def sign_in(base: str, email: str) -> str:
+    """The session cookie of `email` after signing in through the login form."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    token = TOKEN_RE.search(page).group(1)
+    data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token}).encode()
+    response = opener.open(base + "/login", data=data)
+    if response.geturl().rstrip("/").endswith("/login"):
+        sys.exit(f"signing in {email} failed")
+    cookies = {c.name: c.value for c in jar}
+    return f"session={cookies['session']}"
+
+
+def fetch(url: str, headers: dict) -> tuple[int, str, str]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.geturl(), response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, url, exc.read().decode()
+
+
+def wrk(url: str, headers: dict, seconds: int) -> dict:
+    """requests/s, p50 and p99 in ms, errors (non-2xx/3xx, socket errors) of one wrk run."""
+    args = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+
+    def latency(label):
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not match:
+            return float("nan")
+        return float(match.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[match.group(2)]
+
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return {"rps": rps, "p50": latency(50), "p99": latency(99), "errors": errors}
+
+
+def load_average() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def bench_database(kind: str, options) -> list[tuple]:
+    folder = Path(tempfile.mkdtemp(prefix=f"lms-bench-{kind}-"))
+    instance = folder / "instance"
+    instance.mkdir()
+    # Many sign-ins from one address in a few seconds are the bench, not an attack.
+    (instance / "config.py").write_text('LOGIN_RATE_LIMIT = "100000 per minute"\n')
+    rows = []
+    try:
+        with database(kind, folder) as url:
+            env = {**os.environ, "LMS_INSTANCE_PATH": str(instance), "LMS_DATABASE_URL": url,
+                   "LMS_SECRET_KEY": "bench-" + uuid.uuid4().hex, "LMS_MAIL_IMMEDIATE": "off",
+                   "BENCH_DATABASE_URL": url if kind != "sqlite" else f"sqlite:///{folder / 'fortunes.sqlite3'}"}
+            started = time.perf_counter()
+            run([str(BIN / "lms"), "db", "upgrade"], env)
+            run([str(BIN / "lms"), "content", "sync"], env)
+            learners = max(options.learners, 12) if kind == "postgresql" else 12  # the quiz scenario: PostgreSQL
+            run([str(BIN / "lms"), "demo", "--learners", str(learners)], env)
+            token = run([str(BIN / "lms"), "users", "token", LEARNER, "--name", "bench"], env).strip().split()[-1]
+            run([str(BIN / "flask"), "--app", "bench.fortunes:create_app", "seed"], env)
+            print(f"[{kind}] set up in {time.perf_counter() - started:.0f} s", flush=True)
+
+            lms_port, fortunes_port = free_port(), free_port()
+            base = f"http://127.0.0.1:{lms_port}"
+            env["LMS_BASE_URL"] = base
+            log = open(folder / "gunicorn.log", "w")  # a pipe nobody reads would block the workers when full
+            with log, gunicorn("lms:create_app()", env, lms_port, "/api/v1/openapi.json", log), \
+                    gunicorn("bench.fortunes:create_app()", env, fortunes_port, "/fortunes", log):
+                cookie = sign_in(base, LEARNER)
+                auth = {"session": {"Cookie": cookie}, "token": {"Authorization": f"Bearer {token}"}}
+                status, _url, body = fetch(f"{base}/api/v1/courses/{COURSE}", auth["token"])
+                modules = json.loads(body)["modules"]
+                module = modules[min(2, len(modules) - 1)]["slug"]
+                fortunes = f"http://127.0.0.1:{fortunes_port}/fortunes"
+                pages = [(label, base + path.format(course=COURSE, module=module), auth[how], target)
+                         for label, path, how, target in PAGES]
+                for label, page_url, headers, _target in pages:  # each page answers, and signed in
+                    status, final, body = fetch(page_url, headers)
+                    if status != 200 or final != page_url:
+                        sys.exit(f"{label}: {page_url} answered {status} at {final}")
+                # Both workers of each server serve every page before it counts (templates compiled, caches
+                # filled): one request at a time would reach only one of them.
+                for _label, page_url, headers, _target in pages + [("fortunes", fortunes, {}, None)]:
+                    wrk(page_url, headers, 2)
+                print(f"[{kind}] measuring, {options.seconds} s a page, load average {load_average()}", flush=True)
+                before = wrk(fortunes, {}, options.seconds)
+                measured = [(label, target, wrk(page_url, headers, options.seconds))
+                            for label, page_url, headers, target in pages]
+                after = wrk(fortunes, {}, options.seconds)
+                minimal_rps = (before["rps"] + after["rps"]) / 2
+                minimal = {"rps": minimal_rps, "p50": (before["p50"] + after["p50"]) / 2,
+                           "p99": (before["p99"] + after["p99"]) / 2, "errors": before["errors"] + after["errors"]}
+                rows.append((kind, "minimal page (fortunes)", None, minimal, 1.0))
+                for label, target, result in measured:
+                    rows.append((kind, label, target, result, result["rps"] / minimal_rps))
+                print_table(rows[-len(measured) - 1:], load_average())
+                if kind == "postgresql" and options.learners:
+                    quiz(base, options.learners, options.autosave_rounds)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return rows
+
+
+def quiz(base: str, learners: int, rounds: int):
+    print(f"\n[postgresql] {learners} learners start the same timed quiz (final quiz, 20 minutes), then "
+          f"autosave every 5 s ({rounds} rounds); load average {load_average()}", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "bench" / "quiz_start.py"), "--base-url", base,
+                    "--learners", str(learners), "--course", "digital-hr", "--module", "final",
+                    "--autosave-rounds", str(rounds), "--autosave-every", "5"], cwd=ROOT)
+
+
+def print_table(rows, load: str):
+    print(f"\n{'database':<11} {'page':<24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} "
+          f"{'target':>7} {'errors':>6}")
+    for kind, label, target, result, ratio in rows:
+        aim = f"≥{target:.2f}" if target else ""
+        print(f"{kind:<11} {label:<24} {result['rps']:>8.0f} {result['p50']:>8.1f} {result['p99']:>8.1f} "
+              f"{ratio:>6.2f} {aim:>7} {result['errors']:>6}")
+    print(f"(2 gunicorn workers each, wrk -t2 -c16; load average after: {load})", flush=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--seconds", type=int, default=5, help="how long wrk measures each page")
+    parser.add_argument("--learners", type=int, default=40, help="learners in the quiz scenario (0: skip it)")
+    parser.add_argument("--autosave-rounds", type=int, default=6, help="autosaves per learner, 5 s apart")
+    options = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: `make bench` installs it (apt-get install -y wrk)")
+    print(f"make bench on {os.cpu_count()} cores; load average before: {load_average()}", flush=True)
+    for kind in options.databases.split(","):
+        bench_database(kind.strip(), options)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

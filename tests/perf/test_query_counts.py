@@ -1,0 +1,164 @@
+"""SQL statements per page: a small constant that does not grow with modules, enrolments or attempts.
+
+Each page is requested twice on the same database: after building a small data set, and after adding
+more of everything (modules, courses, other learners' enrolments and completions, the learner's own
+attempts and completions). Both counts must be equal and under a ceiling. Counting uses SQLAlchemy's
+cursor events on the app's engine, so every statement counts, whoever issues it.
+"""
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from lms.auth import accounts
+from lms.auth.models import User
+from lms.courses import enrolment, search
+from lms.courses.models import Course, Module
+from lms.extensions import db
+from lms.quizzes import attempts as quiz_rules
+from tests.conftest import PASSWORD
+from tests.courses.reading_factories import make_course
+from tests.quizzes.learner_factories import NOW, make_quiz
+
+LEARNER = "learner@example.com"
+
+# path, signed in with "session" or "token", ceiling: the most statements the page may need
+PAGES = {
+    "module page": ("/courses/c0/m1", "session", 10),
+    "course page": ("/courses/c0", "session", 9),
+    "catalogue": ("/courses/", "session", 6),
+    "catalogue search": ("/courses/?q=module", "session", 8),
+    "my learning": ("/me/learning", "session", 5),
+    "API course": ("/api/v1/courses/c0", "token", 4),
+    "API my progress": ("/api/v1/me/progress", "token", 5),
+}
+
+
+@contextmanager
+def count_statements(engine):
+    """A list that collects each SQL statement the engine runs inside the block."""
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+class World:
+    """Courses c0..cN, a learner enrolled in each, other learners; `grow()` adds more of everything."""
+
+    def __init__(self):
+        learner = accounts.create_user(LEARNER, "Lea Learner", roles=["learner"], password=PASSWORD)
+        db.session.commit()
+        self.token = accounts.create_api_token(learner, "perf")[1]
+        db.session.commit()
+        # Ids, not objects: each measured request starts from an empty session, as in production.
+        self.learner_id, self.course_ids, self.others = learner.id, [], 0
+
+    @property
+    def learner(self):
+        return db.session.get(User, self.learner_id)
+
+    @property
+    def courses(self) -> list:
+        return [db.session.get(Course, course_id) for course_id in self.course_ids]
+
+    def add_course(self, modules: int):
+        n = len(self.course_ids)
+        course = make_course(slug=f"c{n}", title=f"Course {n}", modules=modules)
+        for module in course.modules:
+            make_quiz(course, module)
+        make_quiz(course, None, time_limit=20)
+        search.reindex(course)
+        self.course_ids.append(course.id)
+        enrolment.enrol(self.learner, course, now=NOW)
+        db.session.commit()
+        return course
+
+    def add_others(self, count: int):
+        for _ in range(count):
+            self.others += 1
+            user = accounts.create_user(f"other{self.others}@example.com", f"Other {self.others}",
+                                        roles=["learner"], password=PASSWORD)
+            for course in self.courses:
+                enrolment.enrol(user, course, now=NOW)
+                enrolment.mark_complete(user, course.modules[0], NOW)
+        db.session.commit()
+
+    def learn(self, course, modules: int, attempts: int):
+        """The learner completes `modules` modules of `course` and makes `attempts` attempts at each quiz."""
+        from lms.quizzes.store import get_quiz
+
+        for module in course.modules[:modules]:
+            enrolment.mark_complete(self.learner, module, NOW)
+        for module in [*course.modules, None]:
+            quiz = get_quiz(course, module)
+            for k in range(attempts):
+                attempt = quiz_rules.start_attempt(self.learner, quiz, NOW + timedelta(minutes=k))
+                quiz_rules.submit_attempt(attempt, NOW + timedelta(minutes=k, seconds=30))
+        db.session.commit()
+
+    def small(self):
+        course = self.add_course(modules=2)
+        self.add_others(1)
+        self.learn(course, modules=1, attempts=1)
+
+    def grow(self):
+        for _ in range(3):
+            self.add_course(modules=7)
+        for course in self.courses[:1]:
+            for n in range(3, 9):  # more modules in the course the pages show
+                module = Module(course=course, slug=f"m{n}", position=n, title=f"Module {n}", minutes=5, body="Text.",
+                                summary="", is_published=True)
+                db.session.add(module)
+                db.session.flush()
+                make_quiz(course, module)
+            search.reindex(course)
+        self.add_others(6)
+        for course in self.courses:
+            self.learn(course, modules=3, attempts=3)
+        self.learn(self.courses[0], modules=6, attempts=2)
+
+
+def measure(app, client, world, path, how) -> list[str]:
+    headers = {"Authorization": f"Bearer {world.token}"} if how == "token" else {}
+    db.session.remove()  # a request starts with an empty session (the tests' app context outlives requests)
+    with count_statements(db.engine) as statements:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200, (path, response.status_code)
+    return statements
+
+
+@pytest.fixture
+def world(app):
+    return World()
+
+
+@pytest.fixture
+def signed_in(client, world):
+    response = client.post("/login", data={"email": LEARNER, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_statements_per_page_do_not_grow_with_data(app, signed_in, world, page):
+    path, how, ceiling = PAGES[page]
+    world.small()
+    measure(app, signed_in, world, path, how)  # the first request fills per-process caches
+    small = measure(app, signed_in, world, path, how)
+    world.grow()
+    measure(app, signed_in, world, path, how)
+    large = measure(app, signed_in, world, path, how)
+    assert len(large) == len(small), "\n".join([f"grew with data: {len(small)} -> {len(large)}", *brief(large)])
+    assert len(small) <= ceiling, "\n".join([f"{len(small)} statements (ceiling {ceiling}):", *brief(small)])
+
+
+def brief(statements: list[str]) -> list[str]:
+    return [" ".join(s.split())[:150] for s in statements]
