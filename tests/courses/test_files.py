@@ -120,7 +120,7 @@ C, L = "courses/test-course", "labs"
 
 BAD = {
     "unknown key": (_module("02-sensors.md", "colour: red\n"), f"{C}/02-sensors.md", 4,
-                    "unknown key 'colour' (allowed: title, minutes, audience, summary, quiz)"),
+                    "unknown key 'colour' (allowed: title, minutes, audience, summary, quiz, optional)"),
     "missing key": (_replace("02-sensors.md", "---\nminutes: 5\n---\nText.\n"), f"{C}/02-sensors.md", 1,
                     "missing required key 'title'"),
     "minutes as text": (_module("02-sensors.md", minutes="ten"), f"{C}/02-sensors.md", 3,
@@ -141,6 +141,10 @@ BAD = {
                  "unknown key 'quiz.colour'"),
     "quiz type": (_module("02-sensors.md", "quiz: 5\n"), f"{C}/02-sensors.md", 4,
                   "quiz: must be a mapping of keys to values, not the number 5"),
+    "required lab": (_course("---\nThe", "lab: nowhere\n---\nThe"), f"{C}/course.md", 1,
+                     "lab: no lab 'nowhere' in the labs folder"),
+    "optional not boolean": (_module("02-sensors.md", "optional: perhaps\n"), f"{C}/02-sensors.md", 4,
+                             "optional: must be true or false, not 'perhaps'"),
     "final quiz": (_course("---\nThe", "final_quiz:\n  grade: worst\n---\nThe"), f"{C}/course.md", 8,
                    "final_quiz.grade: must be one of best, last, not 'worst'"),
     "language": (_course("language: en", "language: fr"), f"{C}/course.md", 4,
