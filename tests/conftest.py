@@ -171,3 +171,15 @@ def fresh_schema(app_factory, url):
 def db_app(app_factory, db_url):
     """An app on `db_url` (SQLite, then PostgreSQL) with an empty schema made from the models."""
     yield from fresh_schema(app_factory, db_url)
+
+
+def pytest_collection_modifyitems(items):
+    """Markers that select what they say: `-m postgres` is every test that reaches PostgreSQL (through
+    postgres_url, or the PostgreSQL side of db_url), `-m browser` every test that drives Chromium."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "postgres_url" in names or params.get("db_url") == "postgresql" or "postgresql" in params.values():
+            item.add_marker(pytest.mark.postgres)
+        if names & {"browser", "page", "in_browser"}:
+            item.add_marker(pytest.mark.browser)
