@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from lms import cli, config, http, i18n, ids, render
+from lms import cli, config, http, i18n, ids, render, templating
 from lms.auth import limit_store
 from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -35,4 +35,5 @@ def create_app(test_config=None):
     cli.init_app(app)
     i18n.init_app(app)
     render.init_app(app)
+    templating.init_app(app)  # after Flask-Babel: faster template translations
     return app

@@ -1,0 +1,72 @@
+"""What templates call many times per page, made cheap: translations and content fragments.
+
+Translations: Flask-Babel's template `_()` finds the request's translations through half a dozen context
+lookups on every call (a page makes 30-70 calls). Here the translations object is remembered next to
+Flask-Babel's own per-request locale and reused while that locale holds; `flask_babel.refresh()` (a
+language change) drops the locale, and with it this shortcut.
+
+Fragments: a part of a page that shows only content (never the person's progress or anything from the
+session) is wrapped in a call block whose arguments are every value the block reads:
+
+    {% call cached_fragment("module-head", module.title, module.minutes, position, count) %}
+      ... HTML built from those values ...
+    {% endcall %}
+
+It renders once per key, language and time zone; the next request with the same key reuses the HTML.
+Keying on the values themselves (not on a timestamp) means a change in the files or the browser editor is
+visible on the next request, with no invalidation step to forget: what is saved is the rendering.
+"""
+import uuid
+from collections import OrderedDict
+from threading import Lock
+
+from flask import current_app, g
+from flask_babel import get_locale, get_timezone, get_translations
+from markupsafe import Markup
+
+MAX_FRAGMENTS = 4096
+_fragments: OrderedDict = OrderedDict()
+_lock = Lock()
+
+
+def translations():
+    """The request's translations, as flask_babel.get_translations() answers, in two attribute reads."""
+    ctx = getattr(g, "_flask_babel", None) if g else None
+    if ctx is not None:
+        remembered = getattr(ctx, "lms_translations", None)
+        if remembered is not None and remembered[0] is getattr(ctx, "babel_locale", None):
+            return remembered[1]
+    found = get_translations()
+    ctx = getattr(g, "_flask_babel", None) if g else None
+    if ctx is not None and getattr(ctx, "babel_locale", None) is not None:
+        ctx.lms_translations = (ctx.babel_locale, found)
+    return found
+
+
+def cached_fragment(name: str, *key, caller) -> Markup:
+    """The HTML of the call block for (app, `name`, `key`, language, time zone), rendered on first use."""
+    full_key = (current_app.extensions["fragments"], name, key, str(get_locale()), str(get_timezone()))
+    with _lock:
+        html = _fragments.get(full_key)
+        if html is not None:
+            _fragments.move_to_end(full_key)
+            return html
+    html = Markup(caller())
+    with _lock:
+        _fragments[full_key] = html
+        while len(_fragments) > MAX_FRAGMENTS:
+            _fragments.popitem(last=False)
+    return html
+
+
+def init_app(app):
+    """After Flask-Babel's init_app: replaces the gettext callables it installed in the Jinja environment."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
+    app.extensions["fragments"] = uuid.uuid4().hex  # two apps in one process (tests) never share fragments
+    app.jinja_env.globals["cached_fragment"] = cached_fragment

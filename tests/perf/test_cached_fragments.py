@@ -1,0 +1,71 @@
+"""What the speed work caches never trades correctness: a change is visible on the next request, drafts stay
+hidden, progress stays per learner, and template translations follow each request's language."""
+from lms.courses import enrolment
+from lms.courses.models import Module
+from lms.extensions import db
+from tests.conftest import PASSWORD
+from tests.courses.reading_factories import NOW, make_course
+
+
+def _page(client, path="/courses/digital-basics/m2"):
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_an_edit_shows_on_the_next_request(app, client, create_user, login):
+    create_user()
+    login()
+    make_course()
+    assert "Module 2</h1>" in _page(client) or "Module 2 " in _page(client)
+    module = db.session.scalar(db.select(Module).where(Module.slug == "m2"))
+    module.title, module.minutes = "Sensors on old machines", 45
+    module.body = module.body.replace("## First part", "## Retrofit kits")
+    db.session.commit()
+    html = _page(client)
+    assert "Sensors on old machines" in html and "about 45 min" in html and "Module 2" not in html.split("<h1")[1][:80]
+    assert "#user-content-retrofit-kits" in html and "user-content-first-part" not in html
+    # The neighbours' links follow their titles too.
+    neighbour = db.session.scalar(db.select(Module).where(Module.slug == "m3"))
+    neighbour.title = "Data from the shop floor"
+    db.session.commit()
+    assert "Next: Data from the shop floor" in _page(client).replace("\n", " ").replace("  ", " ")
+
+
+def test_a_module_made_draft_is_hidden_at_once_after_being_cached(app, client, create_user, login):
+    create_user()
+    login()
+    make_course()
+    _page(client)
+    module = db.session.scalar(db.select(Module).where(Module.slug == "m2"))
+    module.is_published = False
+    db.session.commit()
+    assert client.get("/courses/digital-basics/m2").status_code == 404
+    # And its neighbour no longer links to it.
+    assert "/courses/digital-basics/m2" not in _page(client, "/courses/digital-basics/m1")
+
+
+def test_progress_is_each_learners_own(app, client, create_user, login):
+    ann, bob = create_user("ann@example.com", "Ann"), create_user("bob@example.com", "Bob")
+    course = make_course()
+    for user in (ann, bob):
+        enrolment.enrol(user, course, now=NOW)
+    enrolment.mark_complete(ann, course.modules[1], NOW)
+    db.session.commit()
+    login("ann@example.com", PASSWORD)
+    assert "You completed this module." in _page(client)
+    assert "1 of 3 modules complete" in _page(client)
+    client.post("/logout")
+    login("bob@example.com", PASSWORD)
+    html = _page(client)
+    assert "You completed this module." not in html and "0 of 3 modules complete" in html
+
+
+def test_the_cached_parts_follow_the_readers_language(app, client, create_user, login):
+    create_user()
+    login()
+    make_course()
+    assert "Module 2 of 3" in _page(client)
+    client.post("/language", data={"language": "it"})
+    html = _page(client)
+    assert "Modulo 2 di 3" in html and "Module 2 of 3" not in html
