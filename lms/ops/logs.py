@@ -65,9 +65,6 @@ class JsonFormatter(logging.Formatter):
 class StderrHandler(logging.StreamHandler):
     """Writes to whatever sys.stderr is at the time, like logging's last resort (a test runner swaps it)."""
 
-    def __init__(self):
-        super().__init__()
-
     @property
     def stream(self):
         return sys.stderr
