@@ -19,6 +19,7 @@ from lms.courses.frontmatter import (
     dump_document,
     email,
     email_list,
+    list_of,
     one_of_list,
     read_document,
     text,
@@ -43,16 +44,7 @@ def slug(value):
     return value.strip()
 
 
-def slug_list(value):
-    if not isinstance(value, list):
-        raise Invalid(f"must be a list of slugs like [cobot-cell], not {describe(value)}")
-    clean = []
-    for position, entry in enumerate(value, 1):
-        try:
-            clean.append(slug(entry))
-        except Invalid as exc:
-            raise Invalid(f"entry {position} {exc}") from None
-    return list(dict.fromkeys(clean))
+slug_list = list_of(slug, "[cobot-cell] (slugs)")
 
 # Functions (parsed_course) -> list of `path:line: message`, run on every course that reads cleanly;
 # the quiz feature appends one that checks the .gift files.
@@ -101,6 +93,7 @@ LAB_SCHEMA = {
     "accessibility": Key(text(allow_empty=True), default=""),
     "fee": Key(text(200), default=""),  # "Free" or the price, as the visitor should read it
     "languages": Key(one_of_list(LANGUAGES), default=list),  # languages a session is held in
+    "image": Key(text(300)),  # a photo or diagram under labs/media/, shown on the index and the lab page
 }
 # labs/<language>/<lab-slug>.md: the same lab described in another language (sessions stay one lab's).
 LAB_TRANSLATION_SCHEMA = {
@@ -143,7 +136,7 @@ def lab_values(lab) -> dict:
             "equipment": lab.equipment or [], "coordinator_email": lab.coordinator_email, "minutes": lab.minutes,
             "audience": lab.audience or [], "accessibility": lab.accessibility or "",
             "description": lab.description or "", "fee": lab.fee or "", "languages": lab.languages or [],
-            "translations": lab.translations or {}}
+            "translations": lab.translations or {}, "image": lab.image}
 
 
 @dataclass
@@ -210,6 +203,7 @@ class LabFile:
     fee: str = ""
     languages: list = field(default_factory=list)
     translations: dict = field(default_factory=dict)  # language -> {name, venue, ..., description}
+    image: str | None = None  # "media/<file>", relative to the labs folder
 
     @property
     def content_hash(self) -> str:
@@ -336,13 +330,17 @@ def read_lab(path: Path) -> tuple[LabFile | None, list[ContentError]]:
                                    "(lower-case letters, digits and single hyphens, then .md)"))
     doc, more = read_document(path, LAB_SCHEMA)
     errors.extend(more)
+    if doc is not None and doc.meta["image"]:  # checked as a course cover is, against the labs folder
+        line = doc.lines.get(("image",), 1)
+        errors.extend(check_images(path, path.parent, f"![image]({doc.meta['image']})", line))
     if errors:
         return None, errors
     meta = doc.meta
     return LabFile(slug=path.stem, path=path, name=meta["name"], venue=meta["venue"], address=meta["address"],
                    seats=meta["seats"], equipment=meta["equipment"], coordinator_email=meta["coordinator"],
                    description=doc.clean_body, minutes=meta["minutes"], audience=meta["audience"] or [],
-                   accessibility=meta["accessibility"], fee=meta["fee"], languages=meta["languages"]), []
+                   accessibility=meta["accessibility"], fee=meta["fee"], languages=meta["languages"],
+                   image=meta["image"]), []
 
 
 def read_labs(root: Path) -> tuple[list[LabFile], list[ContentError]]:

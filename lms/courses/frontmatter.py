@@ -224,16 +224,22 @@ def email(value):
     return value.strip().lower()
 
 
-def email_list(value):
-    if not isinstance(value, list):
-        raise Invalid(f"must be a list of e-mail addresses like [a@example.org], not {describe(value)}")
-    clean = []
-    for position, entry in enumerate(value, 1):
-        try:
-            clean.append(email(entry))
-        except Invalid as exc:
-            raise Invalid(f"entry {position} {exc}") from None
-    return list(dict.fromkeys(clean))
+def list_of(item: Callable, example: str) -> Callable:
+    """A checker for a list whose entries pass `item`; repeats dropped, order kept."""
+    def check(value):
+        if not isinstance(value, list):
+            raise Invalid(f"must be a list like {example}, not {describe(value)}")
+        clean = []
+        for position, entry in enumerate(value, 1):
+            try:
+                clean.append(item(entry))
+            except Invalid as exc:
+                raise Invalid(f"entry {position} {exc}") from None
+        return list(dict.fromkeys(clean))
+    return check
+
+
+email_list = list_of(email, "[a@example.org] (e-mail addresses)")
 
 
 @dataclass(frozen=True)
