@@ -58,29 +58,36 @@ def test_two_gunicorn_workers_without_redis_give_the_429_on_the_11th_try(tmp_pat
     env.pop("LMS_REDIS_URL", None)
     subprocess.run([str(ROOT / ".venv" / "bin" / "lms"), "db", "upgrade"], env=env, check=True, capture_output=True,
                    cwd=tmp_path)
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", "2", "--bind",
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", "2", "--graceful-timeout", "5", "--bind",
                                f"127.0.0.1:{port}", "--log-level", "warning", "lms:create_app()"],
                               env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 120  # a loaded machine (CI, several test runs) boots the workers slowly
+        while True:
             try:
-                urllib.request.urlopen(base + "/login", timeout=1)
+                urllib.request.urlopen(base + "/login", timeout=5)
                 break
             except OSError:
-                time.sleep(0.1)
+                assert server.poll() is None, server.stderr.read().decode()[-3000:]
+                assert time.monotonic() < deadline, "gunicorn did not start in 120 s"
+                time.sleep(0.2)
         statuses = []
         for i in range(11):  # a new connection each time: the two workers share the requests
             opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-            page = opener.open(base + "/login", timeout=10).read().decode()
+            page = opener.open(base + "/login", timeout=60).read().decode()
             token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
             body = urllib.parse.urlencode({"csrf_token": token, "email": "target@example.com",
                                            "password": f"guess-{i}"}).encode()
             try:
-                statuses.append(opener.open(base + "/login", data=body, timeout=10).status)
+                statuses.append(opener.open(base + "/login", data=body, timeout=60).status)
             except urllib.error.HTTPError as exc:
                 statuses.append(exc.code)
         assert statuses == [200] * 10 + [429], statuses
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
