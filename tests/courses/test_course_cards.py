@@ -70,7 +70,7 @@ def test_the_module_page_says_what_completes_it(client, create_user, login):
     assert "To complete this module, pass its quiz at the end (pass mark 70%)." in with_quiz
     assert "Mark as complete" not in with_quiz
     without = client.get("/courses/digital-basics/m2").get_data(as_text=True)
-    assert "To complete this module, read it and press “Mark as complete” at the end." in without
+    assert "To complete this module, read it, then mark it as complete with the button at the end." in without
     client.post("/courses/digital-basics/m2/complete")
     done = client.get("/courses/digital-basics/m2").get_data(as_text=True)
     assert done.count("You completed this module.") == 1 and "To complete this module" not in done
