@@ -97,11 +97,19 @@ def resolve_media(course_slug: str, path: str, *, upload_dir=None, courses_dir=N
 
         upload_dir = upload_dir if upload_dir is not None else current_app.config["UPLOAD_DIR"]
         courses_dir = courses_dir if courses_dir is not None else current_app.config["COURSES_DIR"]
-    relative = safe_relative(path)
-    if not _SLUG.match(course_slug or "") or relative is None or relative.suffix.lower() not in IMAGE_TYPES:
+    if not _SLUG.match(course_slug or ""):
         raise NotFound()
-    for base in (Path(upload_dir) / "courses" / course_slug, Path(courses_dir) / course_slug):
-        found = find_media_file(base, relative)
+    return resolve_in((Path(upload_dir) / "courses" / course_slug, Path(courses_dir) / course_slug), path)
+
+
+def resolve_in(bases, path: str) -> tuple[Path, str]:
+    """(file, mimetype) of the image `path` ("media/...") under the first of `bases` that has it; NotFound
+    for anything else. The labs folder's images are served through this too."""
+    relative = safe_relative(path)
+    if relative is None or relative.suffix.lower() not in IMAGE_TYPES:
+        raise NotFound()
+    for base in bases:
+        found = find_media_file(Path(base), relative)
         if found is not None:
             mimetype = image_type(found)
             if mimetype is None:
@@ -117,9 +125,13 @@ def media_headers(mimetype: str) -> dict:
 
 def media_response(course_slug: str, path: str, max_age: int = 3600):
     """The response for GET /courses/<slug>/files/<path>: the image with its headers, or NotFound."""
+    return image_response(*resolve_media(course_slug, path), max_age=max_age)
+
+
+def image_response(found: Path, mimetype: str, max_age: int = 3600):
+    """A found image sent with its headers (the sandbox for SVG)."""
     from flask import send_file
 
-    found, mimetype = resolve_media(course_slug, path)
     response = send_file(found, mimetype=mimetype, conditional=True, max_age=max_age)
     for name, value in media_headers(mimetype).items():
         response.headers[name] = value

@@ -29,6 +29,7 @@ class Lab(db.Model):
     languages: Mapped[list] = mapped_column(JSON, default=list)
     # language -> the lab's texts in that language (labs/<language>/<slug>.md)
     translations: Mapped[dict] = mapped_column(JSON, default=dict)
+    image: Mapped[str | None] = mapped_column(String(300))  # "media/<file>" under the labs folder
     # Hash of the lab file as last synced; None for a lab made in the browser, which sync leaves alone.
     file_hash: Mapped[str | None] = mapped_column(String(64))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # removed from the files: hidden, kept

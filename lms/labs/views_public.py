@@ -7,6 +7,7 @@ from flask_babel import get_timezone
 from flask_login import current_user
 from sqlalchemy import select
 
+from lms.courses.media import image_response, resolve_in
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.labs import access
@@ -50,6 +51,14 @@ def lab(slug):
                            description=render(lab.text("description", language)),
                            sessions=next_sessions(lab, utcnow(), limit=20),
                            can_manage=access.can_manage_lab(current_user, lab))
+
+
+@bp.get("/files/<path:path>")
+def media(path):
+    """An image under the labs folder's media/ (a lab's `image`), served as course images are."""
+    from flask import current_app
+
+    return image_response(*resolve_in([current_app.config["LABS_DIR"]], path))
 
 
 def _filters():

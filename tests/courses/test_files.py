@@ -13,6 +13,7 @@ from .content_factory import (
     PNG,
     SHIPPED_COURSES,
     SHIPPED_LABS,
+    SVG,
     make_course,
     make_labs,
     module_md,
@@ -217,6 +218,12 @@ BAD = {
     "lab missing key": (_lab(LAB_OK.replace("venue: V\n", "")), f"{L}/test-lab.md", 1, "missing required key 'venue'"),
     "lab file name": (lambda courses, labs: write(labs / "Big Lab.md", LAB_OK), f"{L}/Big Lab.md", 1,
                       "the file name 'Big Lab.md' is not a lab slug"),
+    "lab image missing": (_lab(LAB_OK.replace("seats: 4", "seats: 4\nimage: media/gone.svg")), f"{L}/test-lab.md",
+                          6, "image 'media/gone.svg' not found"),
+    "lab image outside": (_lab(LAB_OK.replace("seats: 4", "seats: 4\nimage: media/../../x.svg")),
+                          f"{L}/test-lab.md", 6, "points outside"),
+    "lab image not an image": (_lab(LAB_OK.replace("seats: 4", "seats: 4\nimage: media/notes.txt")),
+                               f"{L}/test-lab.md", 6, "image 'media/notes.txt' is not an image file"),
 }
 
 
@@ -275,3 +282,30 @@ def test_quiz_check_hooks_add_their_errors(tmp_path):
         files.QUIZ_CHECK_HOOKS.remove(hook)
     assert [str(e) for e in errors] == [f"{folder / '01-intro.gift'}:3: unknown question type"]
     assert sync.QUIZ_CHECK_HOOKS is files.QUIZ_CHECK_HOOKS
+
+
+def test_a_lab_image_is_read_and_synced(synced, tmp_path):
+    """`image:` names a file under labs/media/; sync stores it, and changes and removals reach the row."""
+    from lms.labs.models import Lab
+
+    courses, labs = synced
+    write(labs / "media" / "cell.svg", SVG)
+    write(labs / "media" / "bench.png", PNG)
+    write(labs / "test-lab.md", LAB_OK.replace("seats: 4", "seats: 4\nimage: media/cell.svg"))
+    content = read_content(None, labs)
+    assert content.errors == [] and content.labs[0].image == "media/cell.svg"
+    assert not sync.sync_content(courses, labs).errors
+    assert db.session.scalar(db.select(Lab).filter_by(slug="test-lab")).image == "media/cell.svg"
+    write(labs / "test-lab.md", LAB_OK.replace("seats: 4", "seats: 4\nimage: media/bench.png"))
+    assert not sync.sync_content(courses, labs).errors
+    assert db.session.scalar(db.select(Lab).filter_by(slug="test-lab")).image == "media/bench.png"
+    write(labs / "test-lab.md", LAB_OK)
+    assert not sync.sync_content(courses, labs).errors
+    assert db.session.scalar(db.select(Lab).filter_by(slug="test-lab")).image is None
+
+
+def test_every_shipped_lab_has_a_diagram():
+    for lab in read_content(None, SHIPPED_LABS).labs:
+        assert lab.image == f"media/{lab.slug}.svg", lab.slug
+        svg = (SHIPPED_LABS / lab.image).read_text()
+        assert 'viewBox="0 0 640 360"' in svg and "<script" not in svg and "href" not in svg, lab.slug
