@@ -89,6 +89,8 @@ def load(app, test_config=None):
         app.config.update(test_config)
         if app.config.get("TESTING") and "MAIL_IMMEDIATE" not in test_config:
             app.config["MAIL_IMMEDIATE"] = "inline"  # a test reads the mail its request sent
+        if app.config.get("TESTING") and "LOG_LEVEL" not in test_config:
+            app.config["LOG_LEVEL"] = "WARNING"  # no access line per request in the test run's output
 
     # Links follow the development server's port unless an operator named the address (lms/cli.py: run).
     app.config["BASE_URL_IS_EXPLICIT"] = bool(app.config["BASE_URL"])
