@@ -32,6 +32,26 @@ def test_an_edit_shows_on_the_next_request(app, client, create_user, login):
     assert "Next: Data from the shop floor" in _page(client).replace("\n", " ").replace("  ", " ")
 
 
+def test_the_course_page_syllabus_follows_an_edit_and_each_learners_progress(app, client, create_user, login):
+    ann = create_user("ann@example.com", "Ann")
+    create_user("bob@example.com", "Bob")
+    course = make_course()
+    enrolment.enrol(ann, course, now=NOW)
+    enrolment.mark_complete(ann, course.modules[0], NOW)
+    db.session.commit()
+    login("ann@example.com", PASSWORD)
+    assert ">Complete<" in _page(client, "/courses/digital-basics")
+    module = db.session.scalar(db.select(Module).where(Module.slug == "m1"))
+    module.title, module.minutes, module.summary = "Why digital now", 75, "The case for starting."
+    db.session.commit()
+    html = _page(client, "/courses/digital-basics")
+    assert "Why digital now" in html and "1 h 15 min" in html and "The case for starting." in html
+    client.post("/logout")
+    login("bob@example.com", PASSWORD)
+    html = _page(client, "/courses/digital-basics")
+    assert "Why digital now" in html and ">Complete<" not in html
+
+
 def test_a_module_made_draft_is_hidden_at_once_after_being_cached(app, client, create_user, login):
     create_user()
     login()
