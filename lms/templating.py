@@ -51,7 +51,7 @@ def cached_fragment(name: str, *key, caller) -> Markup:
         if html is not None:
             _fragments.move_to_end(full_key)
             return html
-    html = Markup(caller())
+    html = Markup(caller())  # nosec B704 - the call block is our own template, rendered with autoescape
     with _lock:
         _fragments[full_key] = html
         while len(_fragments) > MAX_FRAGMENTS:
