@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from lms import cli, config, http, i18n, ids, render, templating
+from lms import commands, config, http, i18n, ids, render, templating, unit_of_work
 from lms.auth import limit_store
 from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -17,6 +17,7 @@ def create_app(test_config=None):
     ids.init_app(app)  # before any route is added: every <int:> id is checked against the database's range
 
     db.init_app(app)
+    unit_of_work.init_app(app)  # one commit per request, at its end: see lms/unit_of_work.py
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -32,7 +33,7 @@ def create_app(test_config=None):
         feature.init_app(app)
 
     http.init_app(app)
-    cli.init_app(app)
+    commands.init_app(app)
     i18n.init_app(app)
     render.init_app(app)
     templating.init_app(app)  # after Flask-Babel: faster template translations

@@ -92,7 +92,7 @@ def load(app, test_config=None):
         if app.config.get("TESTING") and "LOG_LEVEL" not in test_config:
             app.config["LOG_LEVEL"] = "WARNING"  # no access line per request in the test run's output
 
-    # Links follow the development server's port unless an operator named the address (lms/cli.py: run).
+    # Links follow the development server's port unless an operator named the address (lms/commands.py: run).
     app.config["BASE_URL_IS_EXPLICIT"] = bool(app.config["BASE_URL"])
     app.config["BASE_URL"] = app.config["BASE_URL"] or DEFAULT_BASE_URL
 

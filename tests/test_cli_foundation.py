@@ -149,7 +149,7 @@ def test_lms_run_links_follow_its_port_unless_the_base_url_is_set(tmp_path):
 
 
 def test_the_dev_base_url_names_a_reachable_host():
-    from lms.cli import dev_base_url
+    from lms.commands import dev_base_url
 
     assert dev_base_url("127.0.0.1", 5101) == "http://127.0.0.1:5101"
     assert dev_base_url("0.0.0.0", 8080) == "http://127.0.0.1:8080"

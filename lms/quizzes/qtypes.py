@@ -7,7 +7,7 @@
 - ``public(question, rng) -> dict``: the type-specific part of what the learner's page may see
   before submitting (see ``questions.public_view``); never fractions, feedback or right answers.
 
-This module only reads attributes of ``Question``/``Answer`` (defined in ``questions.py``), so it
+This module only reads attributes of ``QuestionData``/``Answer`` (defined in ``question_data.py``), so it
 does not import that module at run time and there is no import cycle.
 
 Responses, per qtype (``None`` always means "not answered" and scores 0):
@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from lms.quizzes.questions import Answer, Question
+    from lms.quizzes.question_data import Answer, QuestionData
 
 # Moodle counts a fraction above 0.999999 as "right" (question_state::graded_state_for_fraction).
 FULL_MARK = 0.999999
@@ -166,15 +166,15 @@ class QuestionType:
     name: ClassVar[str] = ""
     gradable: ClassVar[bool] = True  # False: no mark at all (descriptions)
 
-    def validate(self, question: Question) -> list[str]:
+    def validate(self, question: QuestionData) -> list[str]:
         """Problems that make ``question`` unusable, as messages; [] when it is fine."""
         return []
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: QuestionData, response: Any) -> Grade:
         """Grade ``response``; raises InvalidResponse when its shape is wrong."""
         return Grade(0.0)
 
-    def public(self, question: Question, rng: random.Random | None) -> dict[str, Any]:
+    def public(self, question: QuestionData, rng: random.Random | None) -> dict[str, Any]:
         """Type-specific keys of the learner's view (must not reveal any right answer)."""
         return {}
 
@@ -184,7 +184,7 @@ class MultiChoice(QuestionType):
 
     name = "multichoice"
 
-    def validate(self, question: Question) -> list[str]:
+    def validate(self, question: QuestionData) -> list[str]:
         answers = question.answers
         if len(answers) < 2:
             return [f"multiple choice needs at least 2 answers, found {len(answers)}"]
@@ -200,7 +200,7 @@ class MultiChoice(QuestionType):
                               f"up to 100%, not {total * 100:g}%")
         return errors
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: QuestionData, response: Any) -> Grade:
         answers = question.answers
         if response is None or response == []:
             return Grade(0.0)
@@ -212,7 +212,7 @@ class MultiChoice(QuestionType):
         picked = sorted({_index(r, len(answers), "choice") for r in response})
         return _graded(sum(answers[i].fraction for i in picked), [answers[i] for i in picked])
 
-    def public(self, question: Question, rng: random.Random | None) -> dict[str, Any]:
+    def public(self, question: QuestionData, rng: random.Random | None) -> dict[str, Any]:
         choices = [{"index": i, "text": a.text, "format": a.text_format}
                    for i, a in enumerate(question.answers)]
         return {"single": question.single, "choices": _ordered(choices, rng)}
@@ -223,10 +223,10 @@ class TrueFalse(QuestionType):
 
     name = "truefalse"
 
-    def validate(self, question: Question) -> list[str]:
+    def validate(self, question: QuestionData) -> list[str]:
         return [] if isinstance(question.correct, bool) else ["the right answer must be true or false"]
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: QuestionData, response: Any) -> Grade:
         if response is None:
             return Grade(0.0)
         if not isinstance(response, bool):
@@ -243,14 +243,14 @@ class ShortAnswer(QuestionType):
 
     name = "shortanswer"
 
-    def validate(self, question: Question) -> list[str]:
+    def validate(self, question: QuestionData) -> list[str]:
         answers = question.answers
         if not answers:
             return ["a short-answer question needs at least one accepted answer"]
         errors = ["an accepted answer is empty" for a in answers if not a.text.strip()]
         return errors + _fraction_errors(answers, 0.0, 1.0) + _full_mark_errors(answers)
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: QuestionData, response: Any) -> Grade:
         if response is None:
             return Grade(0.0)
         if not isinstance(response, str):
@@ -269,7 +269,7 @@ class Numerical(QuestionType):
 
     name = "numerical"
 
-    def validate(self, question: Question) -> list[str]:
+    def validate(self, question: QuestionData) -> list[str]:
         answers = question.answers
         if not any(a.value is not None for a in answers):
             return ["a numerical question needs at least one number"]
@@ -278,7 +278,7 @@ class Numerical(QuestionType):
                   and not (math.isfinite(a.value) and math.isfinite(a.tolerance) and a.tolerance >= 0)]
         return errors + _fraction_errors(answers, 0.0, 1.0) + _full_mark_errors(answers)
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: QuestionData, response: Any) -> Grade:
         if response is None or (isinstance(response, str) and not response.strip()):
             return Grade(0.0)
         if not isinstance(response, str | int | float):
@@ -298,12 +298,12 @@ def _within(number: float, value: float, tolerance: float) -> bool:
     return abs(number - value) <= abs(tolerance) + slack
 
 
-def match_stems(question: Question) -> list[Answer]:
+def match_stems(question: QuestionData) -> list[Answer]:
     """The pairs with a left side (the 'questions' a learner matches), in file order."""
     return [a for a in question.answers if a.text]
 
 
-def match_choices(question: Question) -> list[str]:
+def match_choices(question: QuestionData) -> list[str]:
     """The distinct right sides, sorted: an index into this list says nothing about the pairing
     (in file order, stem i would simply match choice i)."""
     return sorted({a.match_text for a in question.answers if a.match_text}, key=lambda t: (t.casefold(), t))
@@ -314,7 +314,7 @@ class Match(QuestionType):
 
     name = "match"
 
-    def validate(self, question: Question) -> list[str]:
+    def validate(self, question: QuestionData) -> list[str]:
         errors = [f"'{a.text[:40]}' has no answer to match" for a in question.answers
                   if a.text and not a.match_text]
         errors += ["a pair is empty on both sides" for a in question.answers
@@ -325,7 +325,7 @@ class Match(QuestionType):
                           f"{entries}); add a wrong answer with an empty question: '= -> answer'")
         return errors
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: QuestionData, response: Any) -> Grade:
         stems, choices = match_stems(question), match_choices(question)
         if response is None:
             response = {}
@@ -336,7 +336,7 @@ class Match(QuestionType):
         right = sum(1 for i, stem in enumerate(stems) if given.get(i) == choices.index(stem.match_text))
         return _graded(right / len(stems) if stems else 0.0, [])
 
-    def public(self, question: Question, rng: random.Random | None) -> dict[str, Any]:
+    def public(self, question: QuestionData, rng: random.Random | None) -> dict[str, Any]:
         stems = [{"index": i, "text": a.text, "format": a.text_format}
                  for i, a in enumerate(match_stems(question))]
         choices = [{"index": j, "text": t, "format": "plain"} for j, t in enumerate(match_choices(question))]
@@ -348,10 +348,10 @@ class Essay(QuestionType):
 
     name = "essay"
 
-    def validate(self, question: Question) -> list[str]:
+    def validate(self, question: QuestionData) -> list[str]:
         return ["an essay has no answers"] if question.answers else []
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: QuestionData, response: Any) -> Grade:
         if response is None:
             return Grade(0.0)
         if not isinstance(response, str):
@@ -366,7 +366,7 @@ class Description(QuestionType):
     name = "description"
     gradable = False
 
-    def validate(self, question: Question) -> list[str]:
+    def validate(self, question: QuestionData) -> list[str]:
         errors = ["a description has no answers"] if question.answers else []
         return errors + (["a description has no blank"] if question.blank is not None else [])
 

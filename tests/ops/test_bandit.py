@@ -28,7 +28,7 @@ def test_every_nosec_says_why():
 
 def test_dev_base_url_still_knows_every_interface():
     # Rewritten for bandit's B104 (it took the comparison with "0.0.0.0" for a bind): every spelling counts.
-    from lms.cli import dev_base_url
+    from lms.commands import dev_base_url
 
     for host in ("0.0.0.0", "::", "0:0::0", ""):
         assert dev_base_url(host, 8080) == "http://127.0.0.1:8080"
