@@ -32,7 +32,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from lms.quizzes.gift_text import _default_name as default_name  # Moodle's name for an unnamed question
+from lms.quizzes.gift import default_name  # Moodle's name for an unnamed question
 from lms.quizzes.questions import BLANK, FORMATS, Answer, Question, parse_number, validate
 
 MARKER = re.compile(r"_{3,}")

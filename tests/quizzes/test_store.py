@@ -6,6 +6,7 @@ import pytest
 from lms.extensions import db
 from lms.quizzes import gift, store
 from lms.quizzes.models import DEFAULT_SETTINGS, Attempt, Response
+from lms.quizzes.questions import Question
 from tests.quizzes.learner_factories import NOW, QUIZ_GIFT, make_course
 
 
@@ -123,7 +124,7 @@ def test_add_update_archive_move(course, create_user):
         store.update_question(edited, gift.parse("::Extra::Again?{T}")[0], NOW)
 
     with pytest.raises(store.QuizError):
-        store.add_question(quiz, gift.Question(qtype="multichoice", name="Broken", text="?"), NOW)
+        store.add_question(quiz, Question(qtype="multichoice", name="Broken", text="?"), NOW)
 
     names = [row.name for row in quiz.live_questions]
     assert store.move_question(quiz.live_questions[0], 1, NOW) is True

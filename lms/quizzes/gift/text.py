@@ -1,6 +1,6 @@
 """The lexical layer of the GIFT reader: escapes, blank-line blocks, file lines, and the small text
-pieces (``[format]``, ``%weight%``, ``#feedback``, ``[id:]``/``[tag:]``) that :mod:`lms.quizzes.gift` assembles
-into questions. See gift.py for the format's rules."""
+pieces (``[format]``, ``%weight%``, ``#feedback``, ``[id:]``/``[tag:]``) that :mod:`lms.quizzes.gift.reader` assembles
+into questions. See reader.py for the format's rules."""
 from __future__ import annotations
 
 import re
@@ -134,6 +134,6 @@ def _shorten(text: str, size: int) -> str:
         cut = cut[:cut.rindex(" ")]
     return cut.rstrip() + "..."
 
-def _default_name(text: str) -> str:
+def default_name(text: str) -> str:
     """Moodle's name for an unnamed question: its text without tags, shortened to 80 characters."""
     return _shorten(" ".join(_HTML_TAG_RE.sub(" ", text).split()), 80) or "Question name"

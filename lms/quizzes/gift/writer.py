@@ -1,5 +1,5 @@
 """Writing Moodle's GIFT format: :func:`dump` gives text that :func:`lms.quizzes.gift.parse` reads back as
-equal questions (the reading side and the format's rules are described in ``gift.py``)."""
+equal questions (the reading side and the format's rules are described in ``reader.py``)."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from lms.quizzes.gift_text import _CATEGORY, _FORMAT_RE
+from lms.quizzes.gift.text import _CATEGORY, _FORMAT_RE
 from lms.quizzes.questions import Question
 
 __all__ = ["dump"]

@@ -1,4 +1,5 @@
-"""Moodle's GIFT format: :func:`parse` reads it into :class:`Question` objects, :func:`dump` writes them.
+"""Reading Moodle's GIFT format: :func:`parse` turns text into :class:`Question` objects (``writer.py``
+writes them back; ``text.py`` holds the lexical layer both share).
 
 The reference is Moodle's ``question/format/gift/format.php`` and its tests; this module reads a
 file the way Moodle's importer does:
@@ -37,7 +38,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lms.quizzes.gift_text import (
+from lms.quizzes.gift.text import (
     _CATEGORY,
     _FORMAT_RE,
     _NONCHAR_RE,
@@ -46,7 +47,6 @@ from lms.quizzes.gift_text import (
     _WEIGHT_RE,
     _WS,
     _blocks,
-    _default_name,
     _id_and_tags,
     _mask,
     _shorten,
@@ -58,10 +58,11 @@ from lms.quizzes.gift_text import (
     _unmask,
     _unpack,
     _weight,
+    default_name,
 )
 from lms.quizzes.questions import BLANK, Answer, Question, validate
 
-__all__ = ["GiftError", "dump", "parse"]
+__all__ = ["GiftError", "parse"]
 
 
 class GiftError(ValueError):
@@ -172,7 +173,7 @@ class _QuestionReader:
         self._set_text(question, raw, blank)
         if inner is not None:
             self._read_block(question, *inner)
-        question.name = name or _default_name(question.text)
+        question.name = name or default_name(question.text)
         return question
 
     def _name(self) -> tuple[str | None, int]:
@@ -342,6 +343,3 @@ def _number_spec(spec: str) -> tuple[float | None, float] | str:
     value = _number(spec)
     return (value, 0.0) if value is not None else f"'{spec}' is not a number"
 
-
-# The writer lives in its own module; `gift.dump` stays the one name callers use.
-from lms.quizzes.gift_writer import dump  # noqa: E402

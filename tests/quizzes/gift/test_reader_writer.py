@@ -1,4 +1,4 @@
-"""GIFT import/export (lms.quizzes.gift), checked against Moodle's own tests and fixtures.
+"""The GIFT library (lms.quizzes.gift: parse and dump), checked against Moodle's own tests and fixtures.
 
 The expectations mirror Moodle's question/format/gift/tests/giftformat_test.php, in our data model.
 """
@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from lms.quizzes import gift, gift_text, questions
+from lms.quizzes import gift, questions
+from lms.quizzes.gift import text as gift_text
 
 Answer, Question, GiftError, parse, dump = (questions.Answer, questions.Question, gift.GiftError,
                                             gift.parse, gift.dump)
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "gift"
+FIXTURES = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "gift"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.txt")) if FIXTURES.is_dir() else []
 needs_fixtures = pytest.mark.skipif(not FIXTURE_FILES, reason=f"no GIFT fixtures in {FIXTURES}")
 
