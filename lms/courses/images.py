@@ -48,8 +48,10 @@ def image_links(body: str) -> list[tuple[int, str]]:
 
 
 def check_images(path: Path, course_dir: Path, body: str, body_line: int) -> list[ContentError]:
-    """Every relative image must be an existing image file under the course's media/ folder."""
+    """Every relative image must be an existing image file under `course_dir`/media/: a course's folder, or the
+    labs folder for a lab's image. Messages name that folder, so they are right for both."""
     errors = []
+    folder = f"{course_dir.name}/"
     for index, url in image_links(body):
         if not url or url.startswith(("#", "/")) or _SCHEME.match(url):
             continue  # absolute URLs are the sanitiser's business, not the folder's
@@ -57,10 +59,10 @@ def check_images(path: Path, course_dir: Path, body: str, body_line: int) -> lis
         line = body_line + index
         normal = os.path.normpath(relative)
         if os.path.isabs(normal) or normal == ".." or normal.startswith(".." + os.sep) or "\\" in relative:
-            errors.append(ContentError(str(path), line, f"image '{url}' points outside the course folder"))
+            errors.append(ContentError(str(path), line, f"image '{url}' points outside {folder}"))
             continue
         if not normal.startswith(MEDIA_FOLDER + os.sep):
-            errors.append(ContentError(str(path), line, f"image '{url}' must be in the course's media/ folder"))
+            errors.append(ContentError(str(path), line, f"image '{url}' must be in {folder}{MEDIA_FOLDER}/"))
             continue
         if Path(normal).suffix.lower() not in IMAGE_TYPES:
             allowed = ", ".join(sorted(IMAGE_TYPES))
@@ -74,7 +76,7 @@ def check_images(path: Path, course_dir: Path, body: str, body_line: int) -> lis
         if not target.is_file():
             errors.append(ContentError(str(path), line, f"image '{url}' not found: no file {target}"))
         elif not inside:
-            errors.append(ContentError(str(path), line, f"image '{url}' points outside the course folder"))
+            errors.append(ContentError(str(path), line, f"image '{url}' points outside {folder}"))
     return errors
 
 
