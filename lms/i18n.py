@@ -58,12 +58,20 @@ def language_next() -> str:
     return path
 
 
+# CLDR writes Italian percentages with no space ("68,8%"); Italian typography (and ISO 80000) puts a
+# non-breaking space before the sign, so that is how these languages show a share.
+SPACED_PERCENT = frozenset({"it"})
+
+
 def percent(value, whole=False, digits=1) -> str:
-    """A share (0.688, or 68.8 with whole=True) as the locale writes it: "68.8%", "68,8%"; None is a dash."""
+    """A share (0.688, or 68.8 with whole=True) as the locale writes it: "68.8%", "68,8 %"; None is a dash."""
     if value is None:
         return "–"
     share = value / 100 if whole else value
-    pattern = get_locale().percent_formats[None].pattern
+    locale = get_locale()
+    pattern = locale.percent_formats[None].pattern
+    if locale.language in SPACED_PERCENT and "\u00a0%" not in pattern:
+        pattern = pattern.replace("%", "\u00a0%")
     if digits:  # up to `digits` decimals, none when the number is whole
         head, sep, tail = pattern.rpartition("0")
         pattern = f"{head}0.{'#' * digits}{tail}"

@@ -70,7 +70,9 @@ def test_csv_role_errors_name_the_codes_with_their_labels(app):
 
 def test_numbers_and_percentages_follow_the_language(app):
     with request_in(app, IT):
-        assert percent(0.688) == "68,8%" and percent(70, whole=True) == "70%" and number(1234.5) == "1.234,5"
+        # Italian puts a non-breaking space before the sign (CLDR's "68,8%" has none).
+        assert percent(0.688) == "68,8\u00a0%" and percent(70, whole=True) == "70\u00a0%"
+        assert number(1234.5) == "1.234,5"
     with request_in(app, EN):
         assert percent(0.688) == "68.8%" and percent(None) == "–" and number(1234.5) == "1,234.5"
 
@@ -87,9 +89,9 @@ def test_progress_reads_one_of_one_module_in_italian(client, create_user, login)
     db.session.commit()
     login()
     client.post("/language", data={"language": "it"})
-    html = client.get("/me/learning").get_data(as_text=True)
+    html = client.get("/progress/me").get_data(as_text=True)
     assert "1 di 1 modulo" in html and "1 di 1 moduli" not in html
-    assert "100%" in html
+    assert "100\u00a0%" in html
 
 
 @pytest.mark.parametrize("address, italian", [
@@ -116,3 +118,26 @@ def test_the_user_edit_page_writes_both_dates_in_one_format(admin_client):
     admin_client.post("/language", data={"language": "it"})
     html = admin_client.get(f"/admin/users/{boss.id}").get_data(as_text=True)
     assert "2 mar 2026 · ultimo accesso: 5 nov 2026, 15:30" in html
+
+
+def test_quiz_settings_and_messages_write_the_pass_mark_with_the_percent_filter(app):
+    """No message builds "%(x)d%%" itself: the pass mark goes through the same filter as every other share."""
+    from lms.quizzes.models import Quiz
+    from lms.quizzes.policy import settings_sentence
+
+    quiz = Quiz(pass_mark=70, attempts_allowed=0, time_limit_minutes=0)
+    with request_in(app, IT):
+        assert settings_sentence(quiz, 3).endswith("soglia di superamento 70\u00a0%")
+    with request_in(app, EN):
+        assert settings_sentence(quiz, 3).endswith("pass mark 70%")
+
+
+def test_no_template_or_message_writes_a_percent_sign_after_a_number_itself():
+    """A literal "%%" in a message, or "}}%" in a template, means a number was formatted by hand."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "lms"
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*")
+                 if path.suffix in (".py", ".html") and ("%%" in (text := path.read_text(encoding="utf-8"))
+                                                         or "}}%" in text or "}} %" in text)]
+    assert offenders == []

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from lms.courses.enrolment import get_enrolment
 from lms.extensions import db
+from lms.i18n import percent
 from lms.quizzes.models import Attempt, Quiz, QuizQuestion
 from lms.quizzes.qtypes import QUESTION_TYPES
 
@@ -147,5 +148,5 @@ def settings_sentence(quiz: Quiz, questions: int) -> str:
         parts.append(ngettext("%(num)d minute", "%(num)d minutes", quiz.time_limit_minutes))
     else:
         parts.append(gettext("no time limit"))
-    parts.append(gettext("pass mark %(mark)d%%", mark=quiz.pass_mark))
+    parts.append(gettext("pass mark %(mark)s", mark=percent(quiz.pass_mark, whole=True)))
     return " · ".join(parts)

@@ -10,6 +10,7 @@ from lms.auth.decorators import role_required
 from lms.courses import access
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.i18n import percent
 from lms.quizzes import essays, preview, stats, store
 from lms.quizzes.access import get_authored_quiz_or_404
 from lms.quizzes.attempts import AttemptError, finish_manual_grading
@@ -85,8 +86,7 @@ def grade_essay(response_id):
                 db.session.rollback()
                 flash(str(exc), "danger")
                 return redirect(back)
-            db.session.commit()
-            flash(_("Graded: %(name)s gets %(percent)s%% for “%(question)s”.", name=response.attempt.user.name,
-                    percent=f"{fraction * 100:g}", question=response.question.name), "success")
+            flash(_("Graded: %(name)s gets %(percent)s for “%(question)s”.", name=response.attempt.user.name,
+                    percent=percent(fraction, digits=2), question=response.question.name), "success")
             return redirect(back)
     return _queue({response.id: form}, 422)
