@@ -185,8 +185,8 @@ def book(session_id):
         body = _body()
         person = g.api_user
         if body.get("user_email"):
-            person = User.by_email(str(body["user_email"])[:254])
-            if person is None:
+            person = rules.person_to_book(g.api_user, session, email=str(body["user_email"]))
+            if person is None:  # said only to the session's coordinator; others hear NOT_YOURS either way
                 return json_error(404, "not_found", "No account has this e-mail address.")
         booking = rules.book_seat(session, person, by=g.api_user, now=utcnow())
     except LabError as exc:

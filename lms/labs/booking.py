@@ -77,6 +77,31 @@ def active_booking(session: LabSession, user: User) -> Booking | None:
         Booking.session_id == session.id, Booking.user_id == user.id, Booking.status != CANCELLED))
 
 
+# What anyone hears who asks to book for a person they may not book for, whoever that person is or is not:
+# no name, and the same words for an address or id without an account, so nothing can be enumerated.
+NOT_YOURS = _l("You can book only for members of the organisations you manage.")
+
+
+def person_to_book(by: User, session: LabSession, *, email: str | None = None,
+                   user_id: int | None = None) -> User | None:
+    """The account named by `email` or `user_id` that `by` asks to book a seat for.
+
+    Returns None (no such account) only to someone who may book anyone into `session` (its coordinator, an
+    admin): they need to know. :raise LabError: NOT_YOURS (403) to everyone else, for an unknown account as for
+    one they may not book for, so the answer never tells whether an address has an account.
+    """
+    person = None
+    if email is not None:
+        person = User.by_email(email[:254])
+    elif user_id is not None and 0 < user_id <= access.MAX_ID:
+        person = db.session.get(User, user_id)
+    if person is not None and access.can_book_for(by, person, session):
+        return person
+    if person is None and access.can_manage_session(by, session):
+        return None
+    raise LabError(str(NOT_YOURS), FORBIDDEN)
+
+
 def check_allowed(session: LabSession, user: User):
     """:raise LabError: `user` is not among the people the session is open to."""
     if session.audience == AUDIENCE_ORGANISATIONS:
@@ -114,8 +139,7 @@ def book_seat(session: LabSession, user: User, *, by: User, now: datetime) -> Bo
         for booking, or `user` already has an active booking for it (409).
     """
     if not access.can_book_for(by, user, session):
-        raise LabError(str(_l("You can book only for members of the organisations you manage; "
-                              "%(name)s is not one of them.", name=user.name)), FORBIDDEN)
+        raise LabError(str(NOT_YOURS), FORBIDDEN)
     if not user.is_active:
         raise LabError(str(_l("%(name)s's account is deactivated.", name=user.name)), FORBIDDEN)
     check_bookable(session, now)

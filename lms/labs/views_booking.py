@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from lms.auth.models import User
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.labs import access, feeds, ical
@@ -30,19 +29,18 @@ def book(session_id):
     """Book the signed-in person, or (`user_id`) a member of staff of a company manager / anyone for a coordinator."""
     session = access.get_session_or_404(session_id, current_user)
     person = current_user
-    if request.form.get("email"):  # a coordinator books someone by e-mail address
-        person = User.by_email(request.form["email"][:254])
-        if person is None:
-            flash(_("No account has the e-mail address %(email)s.", email=request.form["email"][:254]), "error")
-            return redirect(url_for("labs.session", session_id=session_id) + "#bookings")
-    elif request.form.get("user_id"):
-        try:
-            person = db.session.get(User, int(request.form["user_id"])) if len(request.form["user_id"]) < 10 else None
-        except ValueError:
-            person = None
-        if person is None:
-            abort(404)
     try:
+        if request.form.get("email"):  # a coordinator or a company manager books someone by e-mail address
+            person = rules.person_to_book(current_user, session, email=request.form["email"])
+            if person is None:  # said only to the session's coordinator, who may book anyone
+                flash(_("No account has the e-mail address %(email)s.", email=request.form["email"][:254]), "error")
+                return redirect(url_for("labs.session", session_id=session_id) + "#bookings")
+        elif request.form.get("user_id"):
+            raw = request.form["user_id"]
+            user_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
+            person = rules.person_to_book(current_user, session, user_id=user_id)
+            if person is None:
+                abort(404)
         booking = rules.book_seat(session, person, by=current_user, now=utcnow())
     except LabError as exc:
         db.session.rollback()
