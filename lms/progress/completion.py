@@ -175,9 +175,20 @@ class Completed:
 def record(user, course, now: datetime) -> list[Certificate]:
     """Something of `user` in `course` changed: recompute that one completion; a certificate it issues is
     e-mailed to the learner (after the commit)."""
+    return _recompute_and_notify([course.id], now, user_ids=[user.id])
+
+
+def requirements_changed(course, now: datetime) -> list[Certificate]:
+    """What `course` requires changed in the browser (a module published or made a draft, the course published
+    or withdrawn): recompute every enrolment of it now, as a content sync does, instead of at the next sync.
+    Certificates it issues are e-mailed (after the commit)."""
+    return _recompute_and_notify([course.id], now)
+
+
+def _recompute_and_notify(course_ids, now: datetime, user_ids=None) -> list[Certificate]:
     from lms.progress.notify import notify_certificates
 
-    issued = recompute([course.id], now, user_ids=[user.id])
+    issued = recompute(course_ids, now, user_ids=user_ids)
     notify_certificates(issued)
     return issued
 

@@ -138,3 +138,37 @@ def test_completing_a_course_e_mails_the_certificate_after_the_commit(world, app
     assert len(messages) == 1 and "Industry basics" in messages[0]["Subject"]
     code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == carla.id))
     assert f"{code[:4]}-{code[4:8]}-{code[8:]}" in messages[0].get_body(("plain",)).get_content()
+
+
+def test_publishing_or_withdrawing_a_module_in_the_browser_recomputes_at_once(world, sign_in):
+    ada = world.people["ada"]
+    draft = Module(course=world.course, slug="m9", position=9, title="New", minutes=5, body="x", is_published=False)
+    db.session.add(draft)
+    db.session.commit()
+    trainer = sign_in("trainer")
+    assert trainer.post("/authoring/industry-basics/modules/m9/publish").status_code == 302
+    db.session.expire_all()
+    row = enrolment_of(ada, world.course)
+    assert row.completed_at is None and row.modules_done == 3  # the new module is required: not complete now
+    assert trainer.post("/authoring/industry-basics/modules/m9/unpublish").status_code == 302
+    db.session.expire_all()
+    assert enrolment_of(ada, world.course).completed_at == NOW - timedelta(days=5)  # dated as before, not now
+    assert db.session.query(Certificate).filter_by(user_id=ada.id).count() == 1
+
+
+def test_withdrawing_a_module_in_the_browser_completes_who_lacked_only_it(world, sign_in):
+    carla = world.people["carla"]
+    for module in world.course.modules[:-1]:
+        enrolment.mark_complete(carla, module, NOW - timedelta(hours=2))
+    final = next(q for q in store_quizzes(world.course) if q.is_final)
+    from tests.progress.factories import attempt
+    attempt(carla, final, 1.0, NOW - timedelta(hours=1))
+    completion.record(carla, world.course, NOW)
+    db.session.commit()
+    assert enrolment_of(carla, world.course).completed_at is None
+    last = world.course.modules[-1].slug
+    assert sign_in("trainer").post(f"/authoring/industry-basics/modules/{last}/unpublish").status_code == 302
+    db.session.expire_all()
+    assert enrolment_of(carla, world.course).completed_at == NOW - timedelta(hours=1)
+    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == carla.id))
+    assert certificate is not None and certificate.completed_at == NOW - timedelta(hours=1)
