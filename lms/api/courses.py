@@ -15,6 +15,7 @@ from lms.courses.models import Course, Enrolment
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.http import json_error
+from lms.progress import queries as progress_queries
 
 
 def _page_url(endpoint, **values) -> str:
@@ -82,7 +83,7 @@ def enrol(slug):
 
 
 def enrolment_dict(row: Enrolment) -> dict:
-    done, total, percent = enrolment.course_progress(row.user, row.course)
+    done, total, percent = progress_queries.course_progress(row.course_id, [row.user_id]).get(row.user_id, (0, 0, 0))
     return {"id": row.id, "course": row.course.slug, "user_email": row.user.email,
             "enrolled_at": iso(row.enrolled_at), "completed_at": iso(row.completed_at),
             "modules_completed": done, "modules_total": total, "percent": percent}

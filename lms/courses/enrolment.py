@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.auth.models import User
 from lms.courses.models import Course, Enrolment, Module, ModuleCompletion
 from lms.extensions import db
+from lms.orgs.models import Membership, Organisation
 from lms.orgs.people import organisations_of
 from lms.progress import completion as completion_rules
 
@@ -43,12 +44,18 @@ def can_enrol_others(manager: User, learner: User) -> bool:
 
 
 def staff_of(manager: User) -> list[tuple]:
-    """[(organisation, [users])] the manager may enrol: members of the organisations they manage."""
-    result = []
-    for organisation in organisations_of(manager, managed_only=True):
-        people = sorted((m.user for m in organisation.memberships if m.user.is_active), key=lambda u: u.name.lower())
-        result.append((organisation, people))
-    return result
+    """[(organisation, [active users by name])] the manager may enrol: members of the organisations they manage;
+    for an admin, of every organisation. Two statements however many organisations and people."""
+    if manager.is_admin:
+        organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+    else:
+        organisations = organisations_of(manager, managed_only=True)
+    people = {o.id: [] for o in organisations}
+    for organisation_id, user in db.session.execute(
+            select(Membership.organisation_id, User).join(User, User.id == Membership.user_id)
+            .where(Membership.organisation_id.in_(list(people)), User.is_active.is_(True))):
+        people[organisation_id].append(user)
+    return [(o, sorted(people[o.id], key=lambda u: u.name.lower())) for o in organisations]
 
 
 def enrol(user: User, course: Course, by: User | None = None, now: datetime | None = None) -> Enrolment:

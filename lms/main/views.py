@@ -14,16 +14,11 @@ def home():
         from lms.progress.views_learner import dashboard
 
         return dashboard()
-    from lms.courses import enrolment
     from lms.courses.catalogue import featured_courses
     from lms.courses.forms import AUDIENCE_LABELS
 
-    courses = featured_courses(limit=6, language=str(get_locale()))
-    progress = {}
-    if current_user.is_authenticated:
-        progress = {c.id: enrolment.course_progress(current_user, c) for c in courses
-                    if enrolment.get_enrolment(current_user, c) is not None}
-    return render_template("main/home.html", courses=courses, audiences=AUDIENCE_LABELS, progress=progress)
+    courses = featured_courses(limit=6, language=str(get_locale()))  # a visitor's home: nobody's progress
+    return render_template("main/home.html", courses=courses, audiences=AUDIENCE_LABELS, progress={})
 
 
 @bp.post("/language")

@@ -106,6 +106,18 @@ def _enrolment_query(users, filters: Filters):
     return query
 
 
+def course_progress(course_id: int, user_ids) -> dict[int, tuple[int, int, int]]:
+    """{user id: (required modules done, required modules, percent)} for those of `user_ids` enrolled in the
+    course; the others are absent. One statement, from the figures recompute keeps on each enrolment, so a
+    page listing a whole staff costs the same as one listing a single person."""
+    totals = required_totals().where(Module.course_id == course_id).subquery()
+    query = (select(Enrolment.user_id, Enrolment.modules_done, totals.c.total)
+             .outerjoin(totals, totals.c.course_id == Enrolment.course_id)
+             .where(Enrolment.course_id == course_id, Enrolment.user_id.in_(list(user_ids))))
+    return {user_id: (done, total or 0, rules.percent(done, total or 0))
+            for user_id, done, total in db.session.execute(query)}
+
+
 # Rows ----------------------------------------------------------------------------------------------------
 
 def count_rows(scope, filters: Filters, now: datetime) -> int:

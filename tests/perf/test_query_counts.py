@@ -127,7 +127,7 @@ class World:
 
 
 def measure(app, client, world, path, how) -> list[str]:
-    headers = {"Authorization": f"Bearer {world.token}"} if how == "token" else {}
+    headers = {"Authorization": f"Bearer {world.token}"} if how == "token" else {}  # world: only for a token
     db.session.remove()  # a request starts with an empty session (the tests' app context outlives requests)
     with count_statements(db.engine) as statements:
         response = client.get(path, headers=headers)
@@ -162,3 +162,53 @@ def test_statements_per_page_do_not_grow_with_data(app, signed_in, world, page):
 
 def brief(statements: list[str]) -> list[str]:
     return [" ".join(s.split())[:150] for s in statements]
+
+
+def test_enrol_staff_page_statements_do_not_grow_with_staff(app, client):
+    """A company manager's list of staff with each one's progress in the course: one query for the list and
+    one for everyone's progress, however many people (it once asked twice per person)."""
+    from lms.orgs import people
+    from lms.orgs.models import Organisation
+
+    course = make_course(slug="c0", title="Course 0", modules=3)
+    manager = accounts.create_user("boss@example.com", "Boss", roles=["company_manager"], password=PASSWORD)
+    company = Organisation(name="Acme", kind="company")
+    db.session.add(company)
+    people.add_member(company, manager, role="manager")
+    db.session.commit()
+    ids = course.id, company.id, manager.id  # measure() empties the session: objects are read again
+
+    def hire(count, start):
+        course, company, manager = db.session.get(Course, ids[0]), db.session.get(Organisation, ids[1]), \
+            db.session.get(User, ids[2])
+        for n in range(start, start + count):
+            user = accounts.create_user(f"staff{n}@example.com", f"Staff {n}", roles=["learner"], password=PASSWORD)
+            people.add_member(company, user)
+            if n % 2:
+                enrolment.enrol(user, course, by=manager, now=NOW)
+                enrolment.mark_complete(user, course.modules[0], NOW)
+        db.session.commit()
+
+    assert client.post("/login", data={"email": "boss@example.com", "password": PASSWORD}).status_code == 302
+    hire(2, 0)
+    measure(app, client, None, "/courses/c0/enrol-staff", "session")
+    small = measure(app, client, None, "/courses/c0/enrol-staff", "session")
+    hire(12, 2)
+    page = client.get("/courses/c0/enrol-staff").get_data(as_text=True)
+    assert page.count("Enrolled: 1 of 3 modules") == 7  # the odd ones, each with their own progress
+    large = measure(app, client, None, "/courses/c0/enrol-staff", "session")
+    assert len(large) == len(small), "\n".join([f"grew with staff: {len(small)} -> {len(large)}", *brief(large)])
+    assert len(small) <= 9, "\n".join([f"{len(small)} statements:", *brief(small)])
+
+
+def test_api_enrolment_answer_counts_progress_in_one_statement(app, client, world):
+    world.small()
+    headers = {"Authorization": f"Bearer {world.token}"}
+    client.post("/api/v1/courses/c0/enrolment", headers=headers)  # the token's last use is written once a minute
+    db.session.remove()
+    with count_statements(db.engine) as statements:
+        response = client.post("/api/v1/courses/c0/enrolment", headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert (response.json["modules_completed"], response.json["modules_total"]) == (1, 2)
+    progress = [s for s in statements if "count(modules.id)" in s]  # the required modules, with the figures
+    assert len(progress) == 1 and not [s for s in statements if "module_completions" in s], brief(statements)
