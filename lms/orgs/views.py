@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from lms import unit_of_work
 from lms.auth.decorators import admin_required
 from lms.auth.invitations import send_invitation
 from lms.dbtypes import utcnow
@@ -14,7 +15,7 @@ from lms.extensions import db
 from lms.orgs import enrolment, people
 from lms.orgs.forms import CohortForm, CsvCommitForm, CsvUploadForm, OrganisationForm
 from lms.orgs.models import KINDS, Cohort, Membership, Organisation
-from lms.orgs.pending import PendingUpload
+from lms.pending import pending_uploads
 
 bp = Blueprint("orgs", __name__, url_prefix="/admin/organisations")
 
@@ -42,7 +43,7 @@ def _save(form, organisation):
     form.populate_obj(organisation)
     organisation.name = organisation.name.strip()
     db.session.add(organisation)
-    db.session.commit()
+    db.session.flush()  # a new organisation's id, for the redirect
     return True
 
 
@@ -91,7 +92,6 @@ def add_cohort(org_id):
             flash(_("A cohort with this name already exists."), "danger")
         else:
             people.get_or_create_cohort(organisation, name)
-            db.session.commit()
             flash(_("Cohort “%(name)s” created.", name=name), "success")
     else:
         flash(_("Give the cohort a name."), "danger")
@@ -108,9 +108,9 @@ def set_member_role(org_id, membership_id):
     try:
         people.add_member(membership.organisation, membership.user, role)
     except people.MembershipError as exc:
+        db.session.rollback()  # the redirect would commit
         flash(str(exc), "danger")
     else:
-        db.session.commit()
         flash(_("%(name)s is now %(role)s.", name=membership.user.name, role=_(role)), "success")
     return redirect(url_for("orgs.detail", org_id=org_id))
 
@@ -123,7 +123,6 @@ def remove_member(org_id, membership_id):
         abort(404)
     name = membership.user.name
     db.session.delete(membership)
-    db.session.commit()
     flash(_("%(name)s is no longer a member.", name=name), "success")
     return redirect(url_for("orgs.detail", org_id=org_id))
 
@@ -135,10 +134,6 @@ def cohort(org_id, cohort_id):
     if row is None or row.organisation_id != org_id:
         abort(404)
     return render_template("orgs/cohort.html", cohort=row, organisation=row.organisation)
-
-
-def _pending() -> PendingUpload:
-    return PendingUpload(current_app.config["PENDING_DIR"], timedelta(hours=current_app.config["PENDING_HOURS"]))
 
 
 @bp.post("/<int:org_id>/enrol/preview")
@@ -156,7 +151,7 @@ def enrol_upload(org_id):
     except ValueError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("orgs.detail", org_id=org_id))
-    upload_id = _pending().save(text, organisation.id, current_user.id, utcnow())
+    upload_id = pending_uploads().save(text, f"org:{organisation.id}", current_user.id, utcnow())
     return redirect(url_for("orgs.enrol_preview", org_id=org_id, upload_id=upload_id))
 
 
@@ -171,7 +166,7 @@ def enrol_upload_page(org_id):
 @admin_required
 def enrol_preview(org_id, upload_id):
     organisation = get_organisation_or_404(org_id)
-    text = _pending().load(upload_id, organisation.id, current_user.id, utcnow())
+    text = pending_uploads().load(upload_id, f"org:{organisation.id}", current_user.id, utcnow())
     if text is None:
         return _upload_gone(org_id)
     plan = enrolment.plan_enrolment(text, organisation, current_app.config["CSV_MAX_ROWS"])
@@ -193,7 +188,7 @@ def enrol_commit(org_id):
     if not form.validate_on_submit():
         abort(400)
     upload_id = form.upload_id.data
-    text = _pending().load(upload_id, organisation.id, current_user.id, utcnow())
+    text = pending_uploads().load(upload_id, f"org:{organisation.id}", current_user.id, utcnow())
     if text is None:
         return _upload_gone(org_id)
     plan = enrolment.plan_enrolment(text, organisation, current_app.config["CSV_MAX_ROWS"])
@@ -204,8 +199,8 @@ def enrol_commit(org_id):
     for user, token in invited:
         if token:
             send_invitation(user, token, organisation)
-    db.session.commit()
-    _pending().discard(upload_id)
+    pending = pending_uploads()
+    unit_of_work.after_commit(lambda: pending.discard(upload_id))  # the file goes once the people are in
     new = sum(1 for _u, token in invited if token)
     flash(ngettext("Imported %(num)d person: %(new)d invited by e-mail, %(old)d existing accounts added.",
                    "Imported %(num)d people: %(new)d invited by e-mail, %(old)d existing accounts added.",

@@ -204,7 +204,7 @@ class ImportForm(FlaskForm):
 
 
 class ImportConfirmForm(FlaskForm):
-    gift = TextAreaField(validators=[InputRequired()])
+    upload_id = HiddenField(validators=[InputRequired()])
     mode = RadioField(_l("What to do"), default="append", choices=[
         ("append", _l("Append them after the quiz's questions")),
         ("replace", _l("Replace all the quiz's questions (past attempts keep theirs)")),

@@ -2,16 +2,18 @@
 replace or append) and export (one quiz, or all of a course's quizzes in one file)."""
 import re
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from lms import unit_of_work
 from lms.auth.decorators import role_required
 from lms.courses import access
 from lms.courses.files import FINAL_GIFT, module_file_names
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.pending import pending_uploads
 from lms.quizzes import gift, gift_export, store
 from lms.quizzes.access import get_authored_quiz_or_404
 from lms.quizzes.forms import ImportConfirmForm, ImportForm
@@ -48,9 +50,15 @@ def _uploaded_text(form: ImportForm) -> tuple[str, list[str]]:
     return form.text.data or "", []
 
 
+def _scope(quiz) -> str:
+    return f"quiz:{quiz.id}"
+
+
 @bp.route("/<slug>/<int:quiz_id>/import", methods=["GET", "POST"])
 @role_required("trainer")
 def import_gift(slug, quiz_id):
+    """Upload or paste, then check: good text is kept on the server and previewed at an address of its own
+    (Post/Redirect/Get), so a reload or a language switch shows the preview again."""
     quiz = get_authored_quiz_or_404(slug, quiz_id, current_user)
     form = ImportForm()
     errors = []
@@ -59,10 +67,10 @@ def import_gift(slug, quiz_id):
         if not errors and not text.strip():
             errors = [_("Choose a file or paste GIFT text.")]
         if not errors:
-            questions, errors = read_gift(text)
+            _questions, errors = read_gift(text)
             if not errors:
-                return render_template("quizzes/trainer/import_preview.html", quiz=quiz, course=quiz.course,
-                                       questions=questions, form=ImportConfirmForm(gift=text))
+                upload_id = pending_uploads().save(text, _scope(quiz), current_user.id, utcnow())
+                return redirect(quiz_url(quiz, "quiz_authoring.import_preview", upload_id=upload_id))
         # The text stays in the box, so a typo is fixed there and not in a file to upload again.
         form.text.data = text
     errors += [e for field_errors in form.errors.values() for e in field_errors]
@@ -70,16 +78,39 @@ def import_gift(slug, quiz_id):
                            errors=errors), 422 if errors else 200
 
 
+def _upload_gone(quiz):
+    flash(_("This upload is no longer available (uploads are kept for %(n)d hours). Please upload the file again.",
+            n=current_app.config["PENDING_HOURS"]), "warning")
+    return redirect(quiz_url(quiz, "quiz_authoring.import_gift"))
+
+
+@bp.get("/<slug>/<int:quiz_id>/import/<upload_id>")
+@role_required("trainer")
+def import_preview(slug, quiz_id, upload_id):
+    quiz = get_authored_quiz_or_404(slug, quiz_id, current_user)
+    text = pending_uploads().load(upload_id, _scope(quiz), current_user.id, utcnow())
+    if text is None:
+        return _upload_gone(quiz)
+    questions, _errors = read_gift(text)  # checked before it was kept; the parser has not changed since
+    return render_template("quizzes/trainer/import_preview.html", quiz=quiz, course=quiz.course,
+                           questions=questions, form=ImportConfirmForm(upload_id=upload_id))
+
+
 @bp.post("/<slug>/<int:quiz_id>/import/confirm")
 @role_required("trainer")
 def import_confirm(slug, quiz_id):
+    """Import what was previewed: the form names the kept upload, not the text."""
     quiz = get_authored_quiz_or_404(slug, quiz_id, current_user)
     form = ImportConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    questions, errors = read_gift(form.gift.data)
+    upload_id = form.upload_id.data
+    text = pending_uploads().load(upload_id, _scope(quiz), current_user.id, utcnow())
+    if text is None:
+        return _upload_gone(quiz)
+    questions, errors = read_gift(text)
     if errors:
-        retry = ImportForm(formdata=None, text=form.gift.data)
+        retry = ImportForm(formdata=None, text=text)
         return render_template("quizzes/trainer/import.html", quiz=quiz, course=quiz.course, form=retry,
                                errors=errors), 422
     now = utcnow()
@@ -97,7 +128,8 @@ def import_confirm(slug, quiz_id):
         db.session.rollback()
         flash(_("Nothing was imported: %(error)s", error=str(exc)), "danger")
         return redirect(quiz_url(quiz, "quiz_authoring.import_gift"))
-    db.session.commit()
+    pending = pending_uploads()
+    unit_of_work.after_commit(lambda: pending.discard(upload_id))  # imported once: a second click finds it gone
     flash(message, "success")
     return redirect(quiz_url(quiz) + "#questions")
 

@@ -177,14 +177,15 @@ def test_an_upload_is_seen_only_by_its_uploader_in_its_organisation(app, admin_c
 
 
 def test_pending_uploads_expire(tmp_path):
-    from lms.orgs.pending import PendingUpload
+    from lms.pending import PendingUpload
 
     store = PendingUpload(str(tmp_path / "pending"), timedelta(hours=2))
     now = utcnow()
-    upload_id = store.save("email,name\n", 1, 7, now)
-    assert store.load(upload_id, 1, 7, now + timedelta(hours=1)) == "email,name\n"
-    assert store.load(upload_id, 1, 8, now) is None and store.load(upload_id, 2, 7, now) is None
-    assert store.load(upload_id, 1, 7, now + timedelta(hours=2)) is None
+    upload_id = store.save("email,name\n", "org:1", 7, now)
+    assert store.load(upload_id, "org:1", 7, now + timedelta(hours=1)) == "email,name\n"
+    assert store.load(upload_id, "org:1", 8, now) is None and store.load(upload_id, "org:2", 7, now) is None
+    assert store.load(upload_id, "quiz:1", 7, now) is None  # a people list is not a quiz's GIFT file
+    assert store.load(upload_id, "org:1", 7, now + timedelta(hours=2)) is None
     assert store.sweep(now + timedelta(hours=3)) == 1 and list((tmp_path / "pending").iterdir()) == []
 
 

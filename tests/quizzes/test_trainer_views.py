@@ -204,19 +204,30 @@ def upload(client, quiz, text, name="questions.gift"):
     return client.post(url(quiz, "import"), data=data, content_type="multipart/form-data")
 
 
+def import_text(client, quiz, text, mode="replace", **kwargs):
+    """Paste `text`, follow the redirect to its preview and confirm with the upload's id, as the page does."""
+    checked = client.post(url(quiz, "import"), data={"text": text})
+    assert checked.status_code == 302, checked.get_data(as_text=True)
+    upload_id = checked.location.rsplit("/", 1)[1]
+    return client.post(url(quiz, "import/confirm"), data={"upload_id": upload_id, "mode": mode}, **kwargs)
+
+
 @needs_examples
 def test_importing_moodles_examples_gives_every_question_as_moodle_types_it(trainer_client, course):
     text = MOODLE_EXAMPLES.read_text(encoding="utf-8")
     expected = gift.parse(text)
     quiz = store.get_or_create_quiz(course, course.modules[1])
     db.session.commit()
-    preview = upload(trainer_client, quiz, text, "moodle_examples.gift.txt")
+    checked = upload(trainer_client, quiz, text, "moodle_examples.gift.txt")
+    assert checked.status_code == 302  # the preview has an address of its own: a reload shows it again
+    preview = trainer_client.get(checked.location)
     page = preview.get_data(as_text=True)
-    assert preview.status_code == 200
+    assert preview.status_code == 200 and trainer_client.get(checked.location).status_code == 200
     assert re.findall(r'data-qtype="(\w+)"', page) == [q.qtype for q in expected]
     assert f"{len(expected)} questions found" in page
     assert count(QuizQuestion) == 0  # nothing saved before the trainer confirms
-    response = trainer_client.post(url(quiz, "import/confirm"), data={"gift": text, "mode": "replace"})
+    upload_id = re.search(r'name="upload_id" type="hidden" value="([^"]+)"', page).group(1)
+    response = trainer_client.post(url(quiz, "import/confirm"), data={"upload_id": upload_id, "mode": "replace"})
     assert response.status_code == 302
     rows = live(quiz)
     assert [r.qtype for r in rows] == [q.qtype for q in expected]
@@ -234,18 +245,33 @@ def test_a_syntax_error_shows_its_line_and_saves_nothing(trainer_client, quiz):
     assert response.status_code == 422
     assert re.search(r"line 4: ", page), page
     assert "Broken?{=yes ~no" in page  # the text is kept in the box, to be fixed there
-    # Even a forged confirmation of the broken text saves nothing.
-    forged = trainer_client.post(url(quiz, "import/confirm"), data={"gift": text, "mode": "replace"})
-    assert forged.status_code == 422 and "line 4: " in forged.get_data(as_text=True)
+    # Broken text is never kept, and a forged confirmation names no upload of this trainer: nothing saved.
+    for forged in ("x" * 22, "../../secret_key", ""):
+        response = trainer_client.post(url(quiz, "import/confirm"), data={"upload_id": forged, "mode": "replace"})
+        assert response.status_code in (302, 400)
     assert [r.content_hash for r in live(quiz)] == before
+
+
+def test_the_preview_is_the_trainers_own_and_imports_once(app, trainer_client, quiz, create_user):
+    checked = trainer_client.post(url(quiz, "import"), data={"text": "::New::Is it new?{T}"})
+    upload_id = checked.location.rsplit("/", 1)[1]
+    other = app.test_client()
+    create_user("other.trainer@example.com", "Other Trainer", roles=("trainer",))
+    other.post("/login", data={"email": "other.trainer@example.com", "password": "correct-horse-battery"})
+    assert "1 question found" not in other.get(checked.location).get_data(as_text=True)
+    first = trainer_client.post(url(quiz, "import/confirm"), data={"upload_id": upload_id, "mode": "append"})
+    again = trainer_client.post(url(quiz, "import/confirm"), data={"upload_id": upload_id, "mode": "append"},
+                                follow_redirects=True)
+    assert first.status_code == 302 and "no longer available" in again.get_data(as_text=True)
+    assert [r.name for r in live(quiz)].count("New") == 1
 
 
 def test_paste_append_and_empty_text(trainer_client, quiz):
     empty = trainer_client.post(url(quiz, "import"), data={"text": "// only a comment\n"})
     assert empty.status_code == 422 and "No questions found" in empty.get_data(as_text=True)
-    pasted = trainer_client.post(url(quiz, "import"), data={"text": "::New::Is it new?{T}"})
+    pasted = trainer_client.post(url(quiz, "import"), data={"text": "::New::Is it new?{T}"}, follow_redirects=True)
     assert pasted.status_code == 200 and "1 question found" in pasted.get_data(as_text=True)
-    trainer_client.post(url(quiz, "import/confirm"), data={"gift": "::New::Is it new?{T}", "mode": "append"})
+    import_text(trainer_client, quiz, "::New::Is it new?{T}", mode="append")
     assert [r.name for r in live(quiz)][-2:] == ["Retrofit", "New"]
     assert len(live(quiz)) == 8
 
@@ -253,8 +279,7 @@ def test_paste_append_and_empty_text(trainer_client, quiz):
 def test_replace_keeps_unchanged_questions(trainer_client, quiz):
     kept = {r.name: r.id for r in live(quiz)}
     text = SAMPLE_GIFT.replace("::Poet::Who wrote the Divine Comedy?", "::Poet::Who wrote the Commedia?")
-    response = trainer_client.post(url(quiz, "import/confirm"), data={"gift": text, "mode": "replace"},
-                                   follow_redirects=True)
+    response = import_text(trainer_client, quiz, text, follow_redirects=True)
     assert "Questions added: 1; unchanged: 6; removed: 1." in response.get_data(as_text=True)
     now = {r.name: r.id for r in live(quiz)}
     assert now["Capital"] == kept["Capital"] and now["Poet"] != kept["Poet"]
@@ -270,8 +295,8 @@ def test_export_then_import_gives_equal_questions(trainer_client, course):
     assert exported.status_code == 200
     assert exported.headers["Content-Disposition"] == 'attachment; filename="01-m1.gift"'
     text = exported.get_data(as_text=True)
-    assert upload(trainer_client, target, text, "01-m1.gift").status_code == 200
-    trainer_client.post(url(target, "import/confirm"), data={"gift": text, "mode": "replace"})
+    assert upload(trainer_client, target, text, "01-m1.gift").status_code == 302
+    import_text(trainer_client, target, text)
     assert [store.question_of(r) for r in live(target)] == [store.question_of(r) for r in live(source)]
     whole = trainer_client.get(f"/authoring/quizzes/{course.slug}/export.gift")
     assert whole.status_code == 200

@@ -1,4 +1,4 @@
-"""CSV uploads waiting for an admin's confirmation, kept on the server under a random id.
+"""Uploads waiting for their owner's confirmation (a people CSV, a GIFT file), kept on the server under a random id.
 
 The preview is a page of its own (GET, so a reload or a language switch shows it again) and the confirmation
 names the id, not the text: the file is read once, and what is imported is what was previewed. Uploads live
@@ -12,6 +12,8 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
+
 _ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 
 
@@ -20,27 +22,28 @@ class PendingUpload:
         self.folder = Path(folder)
         self.lifetime = lifetime
 
-    def save(self, text: str, organisation_id: int, user_id: int, now: datetime) -> str:
-        """Keep `text` for `user_id` to import into `organisation_id`; returns its id."""
+    def save(self, text: str, scope: str, user_id: int, now: datetime) -> str:
+        """Keep `text` for `user_id` to import into `scope` (what it is for, e.g. "org:3", "quiz:7"); returns
+        its id."""
         self.sweep(now)
         self.folder.mkdir(parents=True, exist_ok=True)
         upload_id = secrets.token_urlsafe(16)
-        record = {"organisation_id": organisation_id, "user_id": user_id,
+        record = {"scope": scope, "user_id": user_id,
                   "expires_at": (now + self.lifetime).timestamp(), "text": text}
         fd = os.open(self._path(upload_id), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(record, f)
         return upload_id
 
-    def load(self, upload_id: str, organisation_id: int, user_id: int, now: datetime) -> str | None:
-        """The text saved under `upload_id` for this person and organisation, or None (unknown, expired, other's)."""
+    def load(self, upload_id: str, scope: str, user_id: int, now: datetime) -> str | None:
+        """The text saved under `upload_id` for this person and scope, or None (unknown, expired, other's)."""
         if not _ID.match(upload_id or ""):
             return None
         try:
             record = json.loads(self._path(upload_id).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if (record.get("organisation_id"), record.get("user_id")) != (organisation_id, user_id):
+        if (record.get("scope"), record.get("user_id")) != (scope, user_id):
             return None
         if record.get("expires_at", 0) <= now.timestamp():
             return None
@@ -65,3 +68,8 @@ class PendingUpload:
 
     def _path(self, upload_id: str) -> Path:
         return self.folder / f"{upload_id}.json"
+
+
+def pending_uploads() -> PendingUpload:
+    """The app's store (PENDING_DIR, kept PENDING_HOURS)."""
+    return PendingUpload(current_app.config["PENDING_DIR"], timedelta(hours=current_app.config["PENDING_HOURS"]))
