@@ -464,16 +464,22 @@ def test_organisation_b_and_visitors_cannot_reach_organisation_a_objects(app, al
 
 
 
-def test_the_matrix_urls_name_real_objects(app, alpha):
-    """The control: someone of A (an admin, or the object's owner) gets each GET page, so the 403/404s that
-    B gets above are refusals, not URLs that match nothing."""
+def owner_clients(app, w) -> dict:
+    """{owner key: (a client signed in as that person of A, API headers with their token)}."""
     clients = {}
     for key in {route.owner for route in ROUTES.values() if route.owner}:
         client = app.test_client()
-        assert client.post("/login", data={"email": getattr(alpha, key).email, "password": PASSWORD}).status_code == 302
-        _row, clear = accounts.create_api_token(getattr(alpha, key), "control")
+        assert client.post("/login", data={"email": getattr(w, key).email, "password": PASSWORD}).status_code == 302
+        _row, clear = accounts.create_api_token(getattr(w, key), "control")
         clients[key] = (client, {"Authorization": f"Bearer {clear}"})
     db.session.commit()
+    return clients
+
+
+def test_the_matrix_urls_name_real_objects(app, alpha):
+    """The control: someone of A (an admin, or the object's owner) gets each GET page, so the 403/404s that
+    B gets above are refusals, not URLs that match nothing."""
+    clients = owner_clients(app, alpha)
     failed = []
     for endpoint, rule in sorted(rules_naming_objects(app).items()):
         route = ROUTES[endpoint]
