@@ -50,7 +50,9 @@ def _env_names() -> dict[str, str]:
 
 
 def test_the_environment_file_names_every_setting_and_nothing_else():
-    assert set(_env_names()) == {f"LMS_{name}" for name in lms_config._ENV}
+    from tests.ops.test_settings_documented import settings_read_by_code
+
+    assert set(_env_names()) == settings_read_by_code()  # config._ENV and LMS_INSTANCE_PATH
 
 
 def test_the_readme_table_names_every_setting():
