@@ -1,5 +1,5 @@
 """The courses blueprint and the helpers its view modules share. The pages live in reading_views (catalogue,
-course, module, enrolment, my learning), authoring_views and revision_views (trainers' editor, revisions,
+course, module, enrolment), authoring_views and revision_views (trainers' editor, revisions,
 uploads, export) and admin_views (content sync); `lms.courses.init_app` imports them, which registers their
 routes on `bp`.
 """

@@ -1,4 +1,5 @@
-"""Reading: the catalogue, a course page, a module page, enrolment, "my learning" and course media."""
+"""Reading: the catalogue, a course page, a module page, enrolment and course media (the learner's "my learning"
+page is the progress feature's, at /progress/me)."""
 from functools import lru_cache
 
 from flask import flash, redirect, render_template, request, url_for
@@ -180,12 +181,6 @@ def enrol_staff(slug):
     # Who is enrolled, and how far: one statement for the whole list (the figures recompute keeps).
     progress = progress_queries.course_progress(course.id, {u.id for _o, people in groups for u in people})
     return render_template("courses/enrol_staff.html", course=course, groups=groups, progress=progress)
-
-
-@bp.get("/me/learning")
-@login_required
-def my_learning():
-    return render_template("courses/my_learning.html", rows=reading.my_learning(current_user))
 
 
 @bp.get("/courses/<slug>/files/<path:path>")

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from lms.courses.models import Course, Enrolment, Module, ModuleCompletion
 from lms.extensions import db
@@ -95,7 +96,7 @@ def learner_detail(user_id: int, course_ids: list[int]) -> LearnerDetail:
     attempts = defaultdict(list)
     for attempt in db.session.scalars(select(Attempt).join(Quiz, Quiz.id == Attempt.quiz_id)
                                       .where(Attempt.user_id == user_id, Quiz.course_id.in_(course_ids))
-                                      .order_by(Attempt.started_at)):
+                                      .order_by(Attempt.started_at).options(contains_eager(Attempt.quiz))):
         attempts[attempt.quiz.course_id].append(attempt)
     bookings = list(db.session.scalars(select(Booking).join(LabSession, LabSession.id == Booking.session_id)
                                        .where(Booking.user_id == user_id).order_by(LabSession.starts_at.desc())))

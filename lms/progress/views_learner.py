@@ -4,7 +4,7 @@ from flask import Response, abort, render_template, url_for
 from flask_babel import format_date, gettext
 from flask_login import current_user, login_required
 
-from lms.courses import enrolment
+from lms.courses import enrolment, reading
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.notify.mail import absolute_url
@@ -18,10 +18,8 @@ def learner_context(now):
     course_ids = [r.course_id for r in rows]
     info = detail.learner_detail(current_user.id, course_ids)
     enrolments = {e.course_id: e for e in enrolment.enrolments_of(current_user)}
-    next_steps = {}
-    for r in rows:
-        if not r.is_complete and r.course_id in enrolments:
-            next_steps[r.course_id] = enrolment.resume_module(current_user, enrolments[r.course_id].course)
+    next_steps = reading.resume_by_course(
+        current_user, [enrolments[r.course_id] for r in rows if not r.is_complete and r.course_id in enrolments])
     # "Continue where you left off": the incomplete course with the latest activity
     current = max((r for r in rows if not r.is_complete and next_steps.get(r.course_id)),
                   key=lambda r: r.last_activity or r.enrolled_at, default=None)

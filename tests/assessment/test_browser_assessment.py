@@ -85,7 +85,7 @@ def test_manager_completes_invites_sees_team_result_starts_path_and_downloads_pd
     path = download.value.path()
     assert download.value.suggested_filename.endswith(".pdf") and open(path, "rb").read(4) == b"%PDF"
 
-    page.goto(f"{base}/me/learning")
+    page.goto(f"{base}/progress/me")
     expect(page.locator("main")).to_contain_text("Digitalization 101")
 
 

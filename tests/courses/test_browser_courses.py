@@ -73,9 +73,9 @@ def _learner_steps(page, base):
     resume.click()
     expect(page.get_by_text(re.compile(r"Module 2 of \d+"))).to_be_visible()
 
-    page.goto(f"{base}/me/learning")
+    page.goto(f"{base}/progress/me")
     expect(page.get_by_role("link", name="Digital HR")).to_be_visible()
-    expect(page.get_by_role("link", name=re.compile("^Resume"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Next: "))).to_be_visible()
 
 
 def test_trainer_edits_with_live_preview_and_sees_the_revision(live_server, in_browser):

@@ -208,11 +208,11 @@ def test_enrol_button_and_my_learning(app, client, create_user, login):
     create_user()
     course = make_course()
     login()
-    empty = client.get("/me/learning").get_data(as_text=True)
+    empty = client.get("/progress/me").get_data(as_text=True)
     assert "You are not enrolled in any course yet." in empty and 'href="/courses/"' in empty
     response = client.post(f"/courses/{course.slug}/enrol", follow_redirects=True)
     assert "You are enrolled" in response.get_data(as_text=True)
-    page = client.get("/me/learning").get_data(as_text=True)
+    page = client.get("/progress/me").get_data(as_text=True)
     assert "Digital basics" in page and 'aria-valuenow="0"' in page and "/courses/digital-basics/m1" in page
 
 

@@ -116,7 +116,7 @@ def _pages(app, setup):
             response = visitor.get(path)
             seen[path] = (response.status_code, _normalise(response.get_data(as_text=True)))
         for email, paths in (("l2@example.com", ("/courses/backups-101/first-copy", "/labs/my-bookings",
-                                                 "/me/learning")),
+                                                 "/progress/me")),
                              ("coord@example.com", (f"/labs/sessions/{setup['session']}",))):
             client = app.test_client()
             assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302

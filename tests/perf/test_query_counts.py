@@ -29,7 +29,7 @@ PAGES = {
     "course page": ("/courses/c0", "session", 9),
     "catalogue": ("/courses/", "session", 6),
     "catalogue search": ("/courses/?q=module", "session", 8),
-    "my learning": ("/me/learning", "session", 5),
+    "my learning": ("/progress/me", "session", 16),  # progress, attempts, bookings, certificates
     "API course": ("/api/v1/courses/c0", "token", 4),
     "API my progress": ("/api/v1/me/progress", "token", 5),
 }
