@@ -40,10 +40,10 @@ def main():
     with app.app_context():
         upgrade()
         if not db.session.scalar(select(func.count(User.id)).where(User.email.like("learner%@officina.example"))):
-            from lms.courses.sync import sync_content
+            from lms.content.loading import configured_folders, sync_content
             from lms.demo import create_demo
 
-            sync_content(app.config["COURSES_DIR"], app.config["LABS_DIR"])
+            sync_content(**configured_folders(app.config))
             db.session.commit()
             started = time.perf_counter()
             create_demo(learners=args.learners)

@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from lms import commands, config, http, i18n, ids, render, templating, unit_of_work
+from lms import commands, config, content, http, i18n, ids, render, templating, unit_of_work
 from lms.auth import limit_store
 from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -31,6 +31,7 @@ def create_app(test_config=None):
 
     for feature in (main, auth, orgs, courses, labs, quizzes, profiles, assessment, progress, notify, api, ops):
         feature.init_app(app)
+    content.init_app(app)  # after the features: the CLI has an option for each folder their loaders read
 
     http.init_app(app)
     commands.init_app(app)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from lms.courses.frontmatter import ContentError
+from lms.content.frontmatter import ContentError
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.yaml")
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

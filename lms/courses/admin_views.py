@@ -3,7 +3,7 @@ from flask import current_app, flash, render_template, request
 from flask_babel import gettext as _
 
 from lms.auth.decorators import admin_required
-from lms.courses import sync
+from lms.content import loading
 from lms.courses.blueprint import bp
 from lms.dbtypes import utcnow
 from lms.extensions import db
@@ -13,12 +13,12 @@ from lms.extensions import db
 @admin_required
 def admin_sync():
     """GET: the folders and a button; POST: run `lms content sync` on them and show the report."""
-    folders = {"courses": current_app.config["COURSES_DIR"], "labs": current_app.config["LABS_DIR"]}
+    folders = loading.configured_folders(current_app.config)
     report = None
     if request.method == "POST":
         force = request.form.get("force") == "1"
         try:
-            report = sync.sync_content(folders["courses"], folders["labs"], force=force, now=utcnow())
+            report = loading.sync_content(force=force, now=utcnow(), **folders)
         except Exception:
             db.session.rollback()
             raise

@@ -1,54 +1,39 @@
-"""Course folders and lab files -> plain dataclasses, with every problem as `path:line: message`.
+"""Course folders -> plain dataclasses, with every problem as `path:line: message` (the courses loader's read
+step, lms.courses.loader), and courses and modules back to files (export).
 
-The format is docs/content-format.md. `read_content(courses_dir, labs_dir)` reads and checks everything and
-returns all the errors of all the files together; sync writes nothing unless that list is empty.
+The format is docs/content-format.md. `read_courses(root)` reads and checks every course folder and returns
+all the errors of all the files together; the sync writes nothing unless that list is empty.
 """
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lms.courses.frontmatter import (
+from lms.content.frontmatter import (
+    SLUG_MAX,
     ContentError,
-    Invalid,
     Key,
     boolean,
     choice,
-    describe,
     dump_document,
-    email,
     email_list,
-    list_of,
+    is_slug,
     one_of_list,
     read_document,
+    slug,
+    slug_list,
     text,
     text_list,
     whole_number,
 )
+from lms.content.loading import content_hash
 from lms.courses.images import check_images
 
 AUDIENCES = ("ceo", "manager", "technician", "hr")  # as lms.courses.models.AUDIENCES, without a model import
 LANGUAGES = ("en", "it")
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MODULE_FILE_RE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 GIFT_FILE_RE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.gift$")
 COURSE_FILE = "course.md"
 FINAL_GIFT = "final.gift"
-SLUG_MAX = 100
-
-
-def slug(value):
-    if not isinstance(value, str) or not SLUG_RE.match(value.strip()) or len(value.strip()) > SLUG_MAX:
-        raise Invalid(f"must be a slug (lower-case letters, digits and single hyphens), not {describe(value)}")
-    return value.strip()
-
-
-slug_list = list_of(slug, "[cobot-cell] (slugs)")
-
-# Functions (parsed_course) -> list of `path:line: message`, run on every course that reads cleanly;
-# the quiz feature appends one that checks the .gift files.
-QUIZ_CHECK_HOOKS: list = []
 
 QUIZ_SCHEMA = {
     "pass_mark": Key(whole_number(0, 100)),
@@ -81,35 +66,6 @@ MODULE_SCHEMA = {
     "quiz": Key(None, default=dict, schema=QUIZ_SCHEMA),
     "optional": Key(boolean, default=False),  # not needed to complete the course
 }
-LAB_SCHEMA = {
-    "name": Key(text(200), required=True),
-    "venue": Key(text(200), required=True),
-    "address": Key(text(300), required=True),
-    "seats": Key(whole_number(1), required=True),
-    "equipment": Key(text_list(300), required=True),
-    "coordinator": Key(email, required=True),
-    "minutes": Key(whole_number(1)),
-    "audience": Key(one_of_list(AUDIENCES)),
-    "accessibility": Key(text(allow_empty=True), default=""),
-    "fee": Key(text(200), default=""),  # "Free" or the price, as the visitor should read it
-    "languages": Key(one_of_list(LANGUAGES), default=list),  # languages a session is held in
-    "image": Key(text(300)),  # a photo or diagram under labs/media/, shown on the index and the lab page
-}
-# labs/<language>/<lab-slug>.md: the same lab described in another language (sessions stay one lab's).
-LAB_TRANSLATION_SCHEMA = {
-    "name": Key(text(200), required=True),
-    "venue": Key(text(200)),
-    "address": Key(text(300)),
-    "equipment": Key(text_list(300)),
-    "accessibility": Key(text(allow_empty=True)),
-    "fee": Key(text(200)),
-}
-
-
-def content_hash(values: dict) -> str:
-    """A stable hash of the values that make up a course, module or lab (not of the file's bytes:
-    re-indenting the YAML is not a change)."""
-    return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def module_values(m) -> dict:
@@ -129,14 +85,6 @@ def course_values(c) -> dict:
     if c.required_lab_slug:  # only when set, so the hashes of existing courses stay as they were
         values["required_lab_slug"] = c.required_lab_slug
     return values
-
-
-def lab_values(lab) -> dict:
-    return {"name": lab.name, "venue": lab.venue, "address": lab.address, "seats": lab.seats,
-            "equipment": lab.equipment or [], "coordinator_email": lab.coordinator_email, "minutes": lab.minutes,
-            "audience": lab.audience or [], "accessibility": lab.accessibility or "",
-            "description": lab.description or "", "fee": lab.fee or "", "languages": lab.languages or [],
-            "translations": lab.translations or {}, "image": lab.image}
 
 
 @dataclass
@@ -186,43 +134,6 @@ class CourseFolder:
         return self.path / COURSE_FILE
 
 
-@dataclass
-class LabFile:
-    slug: str
-    path: Path
-    name: str
-    venue: str
-    address: str
-    seats: int
-    equipment: list
-    coordinator_email: str
-    description: str
-    minutes: int | None = None
-    audience: list = field(default_factory=list)
-    accessibility: str = ""
-    fee: str = ""
-    languages: list = field(default_factory=list)
-    translations: dict = field(default_factory=dict)  # language -> {name, venue, ..., description}
-    image: str | None = None  # "media/<file>", relative to the labs folder
-
-    @property
-    def content_hash(self) -> str:
-        return content_hash(lab_values(self))
-
-
-@dataclass
-class Content:
-    """Everything read from the folders; nothing may be written unless `errors` is empty."""
-
-    courses: list[CourseFolder] = field(default_factory=list)
-    labs: list[LabFile] = field(default_factory=list)
-    errors: list[ContentError] = field(default_factory=list)
-    courses_dir: Path | None = None  # None: courses were not read (and sync leaves them alone)
-    labs_dir: Path | None = None  # None: labs were not read (and sync archives none)
-
-
-# Images ----------------------------------------------------------------------------------------------
-
 def read_module(path: Path, course_dir: Path) -> tuple[ModuleFile | None, list[ContentError]]:
     match = MODULE_FILE_RE.match(path.name)
     doc, errors = read_document(path, MODULE_SCHEMA)
@@ -244,7 +155,7 @@ def read_course(folder: Path) -> tuple[CourseFolder | None, list[ContentError]]:
     """One course folder: course.md, NN-slug.md modules, their NN-slug.gift quizzes, final.gift, media/."""
     course_file = folder / COURSE_FILE
     errors = []
-    if not SLUG_RE.match(folder.name) or len(folder.name) > SLUG_MAX:
+    if not is_slug(folder.name):
         errors.append(ContentError(str(course_file), 1, f"the folder name '{folder.name}' is not a course slug "
                                    "(lower-case letters, digits and single hyphens, at most 100 characters)"))
     if not course_file.exists():
@@ -321,59 +232,9 @@ def read_courses(root: Path) -> tuple[list[CourseFolder], list[ContentError]]:
     return courses, errors
 
 
-# Labs ------------------------------------------------------------------------------------------------
-
-def read_lab(path: Path) -> tuple[LabFile | None, list[ContentError]]:
-    errors = []
-    if not SLUG_RE.match(path.stem) or len(path.stem) > SLUG_MAX:
-        errors.append(ContentError(str(path), 1, f"the file name '{path.name}' is not a lab slug "
-                                   "(lower-case letters, digits and single hyphens, then .md)"))
-    doc, more = read_document(path, LAB_SCHEMA)
-    errors.extend(more)
-    if doc is not None and doc.meta["image"]:  # checked as a course cover is, against the labs folder
-        line = doc.lines.get(("image",), 1)
-        errors.extend(check_images(path, path.parent, f"![image]({doc.meta['image']})", line))
-    if errors:
-        return None, errors
-    meta = doc.meta
-    return LabFile(slug=path.stem, path=path, name=meta["name"], venue=meta["venue"], address=meta["address"],
-                   seats=meta["seats"], equipment=meta["equipment"], coordinator_email=meta["coordinator"],
-                   description=doc.clean_body, minutes=meta["minutes"], audience=meta["audience"] or [],
-                   accessibility=meta["accessibility"], fee=meta["fee"], languages=meta["languages"],
-                   image=meta["image"]), []
-
-
-def read_labs(root: Path) -> tuple[list[LabFile], list[ContentError]]:
-    """Every `<lab-slug>.md` directly under `root`."""
-    if not root.is_dir():
-        return [], [ContentError(str(root), 1, "no such folder")]
-    labs, errors = [], []
-    for path in sorted(root.glob("*.md")):
-        if path.name.startswith("."):
-            continue
-        lab, more = read_lab(path)
-        errors.extend(more)
-        if lab is not None:
-            labs.append(lab)
-    by_slug = {lab.slug: lab for lab in labs}
-    for language in LANGUAGES:
-        for path in sorted((root / language).glob("*.md")):
-            doc, more = read_document(path, LAB_TRANSLATION_SCHEMA)
-            errors.extend(more)
-            if doc is None:
-                continue
-            lab = by_slug.get(path.stem)
-            if lab is None:
-                errors.append(ContentError(str(path), 1, f"no lab file {path.name} in {root} for this translation"))
-                continue
-            values = {k: v for k, v in doc.meta.items() if v is not None}
-            lab.translations[language] = {**values, "description": doc.clean_body}
-    return labs, errors
-
-
-def check_editions(courses: list[CourseFolder], labs: list[LabFile] | None) -> list[ContentError]:
+def check_editions(courses: list[CourseFolder], labs: list | None) -> list[ContentError]:
     """Links between files: an edition names an existing course in another language that is not itself an
-    edition; a course names labs that exist (when the labs were read)."""
+    edition; a course names labs (anything with a `.slug`) that exist, when the labs were read."""
     errors = []
     by_slug = {c.slug: c for c in courses}
     for course in courses:
@@ -395,24 +256,6 @@ def check_editions(courses: list[CourseFolder], labs: list[LabFile] | None) -> l
             if course.required_lab_slug and course.required_lab_slug not in known:
                 errors.append(ContentError(where, 1, f"lab: no lab '{course.required_lab_slug}' in the labs folder"))
     return errors
-
-
-def read_content(courses_dir=None, labs_dir=None) -> Content:
-    """Read and check the course folders under `courses_dir` and the labs in `labs_dir` (None: skip), then
-    run QUIZ_CHECK_HOOKS on every course. All errors of all files come back together."""
-    content = Content(courses_dir=Path(courses_dir) if courses_dir is not None else None,
-                      labs_dir=Path(labs_dir) if labs_dir is not None else None)
-    if courses_dir is not None:
-        content.courses, errors = read_courses(Path(courses_dir))
-        content.errors.extend(errors)
-        for course in content.courses:
-            for hook in QUIZ_CHECK_HOOKS:
-                content.errors.extend(ContentError.coerce(e) for e in hook(course) or [])
-    if labs_dir is not None:
-        content.labs, errors = read_labs(Path(labs_dir))
-        content.errors.extend(errors)
-    content.errors.extend(check_editions(content.courses, content.labs if labs_dir is not None else None))
-    return content
 
 
 # Writing back ----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from lms.courses.frontmatter import ContentError
+from lms.content.frontmatter import ContentError
 from lms.courses.media import IMAGE_TYPES, MEDIA_FOLDER
 
 _INLINE_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^\s)]+)")

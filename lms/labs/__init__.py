@@ -5,8 +5,11 @@ The blueprint is made in blueprint.py; `init_app` imports the view modules, whic
 
 
 def init_app(app):
+    from lms.content import loading
+
     # models registers the tables; each views_* module adds its routes to bp.
-    from lms.labs import models, views_booking, views_coordination, views_public  # noqa: F401
+    from lms.labs import loader, models, views_booking, views_coordination, views_public  # noqa: F401
     from lms.labs.blueprint import bp
 
+    loading.register(loader.LOADER)
     app.register_blueprint(bp)

@@ -9,10 +9,20 @@ def init_app(app):
     # models registers the tables; views_* and lms.api.progress add their routes (the API blueprint is
     # registered after this feature).
     from lms.api import progress as api_progress  # noqa: F401
-    from lms.progress import completion, models, views_learner, views_public, views_reports, views_trainer  # noqa: F401
+    from lms.content import loading
+    from lms.progress import (  # noqa: F401
+        completion,
+        loader,
+        models,
+        views_learner,
+        views_public,
+        views_reports,
+        views_trainer,
+    )
     from lms.progress.blueprint import bp
     from lms.progress.cli import progress
 
     completion.init_app(app)
+    loading.register(loader.LOADER)
     app.register_blueprint(bp)
     app.cli.add_command(progress)

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from lms.courses.models import Module
 from lms.extensions import db
 from lms.quizzes import store
-from lms.quizzes.content import parse_gift
 from lms.quizzes.gift_export import FINAL_CATEGORY
+from lms.quizzes.loader import parse_gift
 from lms.quizzes.questions import Question
 
 

@@ -1,6 +1,6 @@
 """Quizzes and their questions in the database: the one place that creates, imports, edits and archives them.
 
-Used by the file sync (lms.quizzes.content), the CLI and the trainer's pages alike. Rules only: they add and
+Used by the file sync (lms.quizzes.loader), the CLI and the trainer's pages alike. Rules only: they add and
 flush, the caller commits.
 
 Question rows are never deleted once a learner may have answered them: a question removed from a quiz is

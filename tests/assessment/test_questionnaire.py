@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from lms.assessment import content_check
+from lms.assessment import loader
 from lms.assessment import questionnaire as qmod
 from lms.assessment.questionnaire import (
     QUESTIONS_FILE,
@@ -12,7 +12,7 @@ from lms.assessment.questionnaire import (
     load,
     parse_questionnaire,
 )
-from lms.courses.files import read_content
+from lms.content import loading
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,9 +31,9 @@ def test_the_shipped_questionnaire_is_complete_in_both_languages():
     assert q.question("data-security").text.for_locale("en").startswith("How are data")
 
 
-def test_the_mapping_names_shipped_modules_quizzes_and_labs():
-    content = read_content(ROOT / "courses", ROOT / "labs")
-    assert check_mapping(load(), content.courses, content.labs) == []
+def test_the_mapping_names_shipped_modules_quizzes_and_labs(app):
+    content = loading.check_content(courses=ROOT / "courses", labs=ROOT / "labs")
+    assert check_mapping(load(), content["courses"], content["labs"]) == []
     for dimension in load().dimensions:
         assert dimension.path.modules and dimension.path.labs
 
@@ -78,11 +78,11 @@ def test_errors_name_the_file_and_line():
     assert _errors("")[0] == "q.yaml:1: the file is empty"
 
 
-def test_a_broken_mapping_is_reported_with_its_line():
+def test_a_broken_mapping_is_reported_with_its_line(app):
     text = _file(modules="[digitalization-101/no-such-module]")
     q = parse_questionnaire(text, "q.yaml")
-    content = read_content(ROOT / "courses", ROOT / "labs")
-    errors = [str(e) for e in check_mapping(q, content.courses, content.labs)]
+    content = loading.check_content(courses=ROOT / "courses", labs=ROOT / "labs")
+    errors = [str(e) for e in check_mapping(q, content["courses"], content["labs"])]
     line = next(i for i, t in enumerate(text.splitlines(), 1) if "no-such-module" in t)
     assert errors == [f"q.yaml:{line}: course 'digitalization-101' has no module 'no-such-module'"]
 
@@ -91,7 +91,7 @@ def test_content_check_checks_the_mapping_against_the_shipped_content(app, runne
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
     broken = parse_questionnaire(_file().replace("iiot-condition-monitoring-bench", "no-such-lab"), "q.yaml")
-    monkeypatch.setattr(content_check, "questionnaire", lambda: broken)
+    monkeypatch.setattr(loader, "questionnaire", lambda: broken)
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 1
     assert "q.yaml:" in result.output and "no lab 'no-such-lab' in the labs folder" in result.output

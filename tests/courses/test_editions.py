@@ -1,6 +1,5 @@
 """Editions of one course in several languages, covers, the labs a course names, and lab translations."""
-from lms.courses import sync
-from lms.courses.files import read_content
+from lms.content import loading
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.labs.models import Lab
@@ -21,9 +20,9 @@ def test_an_edition_names_its_original_and_sync_stores_it(app, tmp_path):
                                                      "---\nThe course"))
     write(courses / "test-course" / "media" / "c.svg", SVG)
     _edition(courses)
-    content = read_content(courses, labs)
+    content = loading.check_content(courses=courses, labs=labs)
     assert [str(e) for e in content.errors] == []
-    sync.sync_content(courses, labs)
+    loading.sync_content(courses=courses, labs=labs)
     db.session.commit()
     italian = db.session.scalar(db.select(Course).filter_by(slug="corso-di-prova"))
     original = db.session.scalar(db.select(Course).filter_by(slug="test-course"))
@@ -32,18 +31,18 @@ def test_an_edition_names_its_original_and_sync_stores_it(app, tmp_path):
     assert original.lab_slugs == ["test-lab"]
 
 
-def test_bad_links_between_files_are_reported_at_their_file(tmp_path):
+def test_bad_links_between_files_are_reported_at_their_file(app, tmp_path):
     courses, labs = tmp_path / "courses", make_labs(tmp_path / "labs", ["test-lab"])
     make_course(courses, course_md=COURSE_MD.replace("---\nThe course", "labs: [no-such-lab]\n---\nThe course"))
     make_course(courses, "no-cover", course_md=COURSE_MD.replace("---\nThe course", "cover: media/x.svg\n---\nThe course"))
     _edition(courses, original="missing-course")
-    messages = [str(e) for e in read_content(courses, labs).errors]
+    messages = [str(e) for e in loading.check_content(courses=courses, labs=labs).errors]
     assert any("corso-di-prova/course.md:1: translation_of: no course 'missing-course'" in m for m in messages)
     assert any("test-course/course.md:1: labs: no lab 'no-such-lab'" in m for m in messages)
     assert any("no-cover/course.md" in m and "x.svg" in m for m in messages)
 
 
-def test_an_edition_in_the_same_language_or_of_an_edition_is_refused(tmp_path):
+def test_an_edition_in_the_same_language_or_of_an_edition_is_refused(app, tmp_path):
     courses = tmp_path / "courses"
     make_course(courses)
     make_course(courses, "same-language", course_md=COURSE_MD.replace("---\nThe course",
@@ -51,7 +50,7 @@ def test_an_edition_in_the_same_language_or_of_an_edition_is_refused(tmp_path):
     _edition(courses)
     make_course(courses, "edition-of-edition", course_md=COURSE_MD.replace(
         "---\nThe course", "translation_of: corso-di-prova\n---\nThe course"))
-    messages = [str(e) for e in read_content(courses, None).errors]
+    messages = [str(e) for e in loading.check_content(courses=courses).errors]
     assert any("same-language/course.md:1: translation_of: 'test-course' is in the same language" in m
                for m in messages)
     assert any("edition-of-edition/course.md:1: translation_of: 'corso-di-prova' is itself an edition" in m
@@ -62,12 +61,12 @@ def test_a_lab_translation_is_stored_with_its_lab_and_shown_by_language(app, tmp
     labs = make_labs(tmp_path / "labs", ["test-lab"])
     write(labs / "it" / "test-lab.md", "---\nname: Laboratorio di prova\nfee: Gratuito\n---\nCosa si vede.\n")
     write(labs / "it" / "orphan.md", "---\nname: Orfano\n---\nx\n")
-    content = read_content(None, labs)
+    content = loading.check_content(labs=labs)
     assert [str(e) for e in content.errors] == [f"{labs / 'it' / 'orphan.md'}:1: no lab file orphan.md in {labs} "
                                                 "for this translation"]
     (labs / "it" / "orphan.md").unlink()
     write(labs / "test-lab.md", LAB_MD.replace("---\nWhat", "fee: Free\nlanguages: [it, en]\n---\nWhat"))
-    sync.sync_content(None, labs)
+    loading.sync_content(labs=labs)
     db.session.commit()
     lab = db.session.scalar(db.select(Lab))
     assert lab.fee == "Free" and lab.languages == ["it", "en"]

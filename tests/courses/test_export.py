@@ -6,7 +6,7 @@ import zipfile
 
 from sqlalchemy import select
 
-from lms.courses import sync
+from lms.content import loading
 from lms.courses.export import course_files, export_course_zip
 from lms.courses.models import Course, Module
 from lms.extensions import db
@@ -35,7 +35,7 @@ def _unzip(data: bytes, target):
 
 
 def test_round_trip_of_every_shipped_course(app, app_factory, tmp_path):
-    assert not sync.sync_content(SHIPPED_COURSES, None).errors
+    assert not loading.sync_content(courses=SHIPPED_COURSES).errors
     db.session.commit()
     exported = tmp_path / "exported"
     originals = {}
@@ -49,7 +49,7 @@ def test_round_trip_of_every_shipped_course(app, app_factory, tmp_path):
 
     fresh = app_factory(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     with fresh.app_context():
-        report = sync.sync_content(exported, None)
+        report = loading.sync_content(courses=exported)
         assert report.errors == []
         db.session.commit()
         copies = {c.slug: _state(c) for c in db.session.scalars(select(Course))}
@@ -58,7 +58,7 @@ def test_round_trip_of_every_shipped_course(app, app_factory, tmp_path):
 
 def test_browser_changes_are_exported_and_numbered(app, tmp_path):
     make_course(tmp_path / "courses")
-    assert not sync.sync_content(tmp_path / "courses", None).errors
+    assert not loading.sync_content(courses=tmp_path / "courses").errors
     course = db.session.scalar(select(Course))
     intro, sensors = course.modules
     intro.body = "Edited in the browser, with an ![upload](media/photo.png)."
@@ -76,15 +76,15 @@ def test_browser_changes_are_exported_and_numbered(app, tmp_path):
            tmp_path / "out")
     assert (tmp_path / "out" / "test-course" / "02-new.md").read_text() == (
         "---\ntitle: New\nminutes: 5\n---\nMade online.\n")
-    content = sync.check_content(tmp_path / "out", None)
+    content = loading.check_content(courses=tmp_path / "out")
     assert content.errors == []
-    assert [(m.slug, m.position, m.body) for m in content.courses[0].modules] == [
+    assert [(m.slug, m.position, m.body) for m in content["courses"][0].modules] == [
         ("intro", 1, intro.body), ("new", 2, "Made online.")]
 
 
 def test_clashing_positions_are_renumbered_in_order(app, tmp_path):
     make_course(tmp_path / "courses", modules={})
-    assert not sync.sync_content(tmp_path / "courses", None).errors
+    assert not loading.sync_content(courses=tmp_path / "courses").errors
     course = db.session.scalar(select(Course))
     for slug, position in (("b", 0), ("a", 0), ("c", 7)):
         course.modules.append(Module(slug=slug, title=slug.upper(), minutes=5, position=position))
@@ -102,7 +102,7 @@ def test_upload_media_wins_and_nothing_outside_media_is_exported(app, tmp_path):
     write(tmp_path / "secret.png", PNG)
     (folder / "media" / "link.png").symlink_to(tmp_path / "secret.png")
     write(uploads / "courses" / "test-course" / "media" / "chart.svg", SVG.replace(b"10", b"20"))
-    assert not sync.sync_content(courses, None).errors
+    assert not loading.sync_content(courses=courses).errors
     course = db.session.scalar(select(Course))
     files = course_files(course, courses_dir=courses, upload_dir=uploads)
     assert sorted(n for n in files if n.startswith("media/")) == ["media/chart.svg"]
@@ -112,7 +112,7 @@ def test_upload_media_wins_and_nothing_outside_media_is_exported(app, tmp_path):
 def test_quiz_files_follow_the_module_numbering(app, tmp_path, monkeypatch):
     """The quiz feature names its files by module; the export renames them to the exported numbering."""
     make_course(tmp_path / "courses")
-    assert not sync.sync_content(tmp_path / "courses", None).errors
+    assert not loading.sync_content(courses=tmp_path / "courses").errors
     course = db.session.scalar(select(Course))
     course.modules[1].position = 7
     fake = types.ModuleType("lms.quizzes.gift_export")

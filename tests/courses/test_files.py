@@ -2,9 +2,10 @@
 `path:line: message` with nothing written."""
 import pytest
 
-from lms.courses import files, sync
-from lms.courses.files import module_file_text, read_content, read_course, read_module
-from lms.courses.frontmatter import MAX_BYTES
+from lms.content import loading
+from lms.content.frontmatter import MAX_BYTES
+from lms.courses import files
+from lms.courses.files import module_file_text, read_course, read_module
 from lms.courses.images import image_links
 from lms.extensions import db
 
@@ -26,17 +27,17 @@ SHIPPED_SLUGS = {"digitalization-101", "digital-hr", "digital-transformation-str
 
 # The content that ships -------------------------------------------------------------------------------
 
-def test_every_shipped_course_and_lab_is_valid():
-    content = read_content(SHIPPED_COURSES, SHIPPED_LABS)
+def test_every_shipped_course_and_lab_is_valid(app):
+    content = loading.check_content(courses=SHIPPED_COURSES, labs=SHIPPED_LABS)
     assert [str(e) for e in content.errors] == []
-    assert {c.slug for c in content.courses} >= SHIPPED_SLUGS
-    for course in content.courses:
+    assert {c.slug for c in content["courses"]} >= SHIPPED_SLUGS
+    for course in content["courses"]:
         assert len(course.modules) >= 5, course.slug
         assert course.title and course.description and course.audience
         for module in course.modules:
             assert module.minutes > 0 and len(module.body.split()) > 300, module.path
-    assert len(content.labs) >= 5
-    for lab in content.labs:
+    assert len(content["labs"]) >= 5
+    for lab in content["labs"]:
         assert lab.seats > 0 and lab.equipment and "@" in lab.coordinator_email, lab.path
 
 
@@ -235,7 +236,7 @@ def synced(app, tmp_path):
     courses, labs = tmp_path / "courses", tmp_path / "labs"
     make_course(courses)
     make_labs(labs)
-    assert not sync.sync_content(courses, labs).errors
+    assert not loading.sync_content(courses=courses, labs=labs).errors
     db.session.commit()
     return courses, labs
 
@@ -248,7 +249,7 @@ def test_a_bad_file_is_reported_at_its_line_and_nothing_is_written(synced, tmp_p
     write(labs / "another-lab.md", LAB_OK)
     breaker(courses, labs)
     before = snapshot()
-    report = sync.sync_content(courses, labs)
+    report = loading.sync_content(courses=courses, labs=labs)
     printed = [str(e) for e in report.errors]
     prefix = f"{tmp_path / path}:{line}: "
     assert any(p.startswith(prefix) and message in p for p in printed), printed
@@ -259,31 +260,16 @@ def test_every_error_of_every_file_is_reported_together(synced, tmp_path):
     courses, labs = synced
     for case in ("unknown key", "language", "stray gift", "lab seats", "bad module name"):
         BAD[case][0](courses, labs)
-    printed = [str(e) for e in read_content(courses, labs).errors]
+    printed = [str(e) for e in loading.check_content(courses=courses, labs=labs).errors]
     for case in ("unknown key", "language", "stray gift", "lab seats", "bad module name"):
         _, path, line, message = BAD[case]
         assert any(p.startswith(f"{tmp_path / path}:{line}: ") and message in p for p in printed), (case, printed)
 
 
-def test_missing_folders_are_errors(tmp_path):
-    content = read_content(tmp_path / "nope", tmp_path / "nolabs")
+def test_missing_folders_are_errors(app, tmp_path):
+    content = loading.check_content(courses=tmp_path / "nope", labs=tmp_path / "nolabs")
     assert [str(e) for e in content.errors] == [f"{tmp_path / 'nope'}:1: no such folder",
                                                 f"{tmp_path / 'nolabs'}:1: no such folder"]
-
-
-def test_quiz_check_hooks_add_their_errors(tmp_path):
-    folder = make_course(tmp_path)
-
-    def hook(course):
-        return [f"{course.path / '01-intro.gift'}:3: unknown question type"]
-
-    files.QUIZ_CHECK_HOOKS.append(hook)
-    try:
-        errors = read_content(tmp_path).errors
-    finally:
-        files.QUIZ_CHECK_HOOKS.remove(hook)
-    assert [str(e) for e in errors] == [f"{folder / '01-intro.gift'}:3: unknown question type"]
-    assert sync.QUIZ_CHECK_HOOKS is files.QUIZ_CHECK_HOOKS
 
 
 def test_a_lab_image_is_read_and_synced(synced, tmp_path):
@@ -294,20 +280,20 @@ def test_a_lab_image_is_read_and_synced(synced, tmp_path):
     write(labs / "media" / "cell.svg", SVG)
     write(labs / "media" / "bench.png", PNG)
     write(labs / "test-lab.md", LAB_OK.replace("seats: 4", "seats: 4\nimage: media/cell.svg"))
-    content = read_content(None, labs)
-    assert content.errors == [] and content.labs[0].image == "media/cell.svg"
-    assert not sync.sync_content(courses, labs).errors
+    content = loading.check_content(labs=labs)
+    assert content.errors == [] and content["labs"][0].image == "media/cell.svg"
+    assert not loading.sync_content(courses=courses, labs=labs).errors
     assert db.session.scalar(db.select(Lab).filter_by(slug="test-lab")).image == "media/cell.svg"
     write(labs / "test-lab.md", LAB_OK.replace("seats: 4", "seats: 4\nimage: media/bench.png"))
-    assert not sync.sync_content(courses, labs).errors
+    assert not loading.sync_content(courses=courses, labs=labs).errors
     assert db.session.scalar(db.select(Lab).filter_by(slug="test-lab")).image == "media/bench.png"
     write(labs / "test-lab.md", LAB_OK)
-    assert not sync.sync_content(courses, labs).errors
+    assert not loading.sync_content(courses=courses, labs=labs).errors
     assert db.session.scalar(db.select(Lab).filter_by(slug="test-lab")).image is None
 
 
-def test_every_shipped_lab_has_a_diagram():
-    for lab in read_content(None, SHIPPED_LABS).labs:
+def test_every_shipped_lab_has_a_diagram(app):
+    for lab in loading.check_content(labs=SHIPPED_LABS)["labs"]:
         assert lab.image == f"media/{lab.slug}.svg", lab.slug
         svg = (SHIPPED_LABS / lab.image).read_text()
         assert 'viewBox="0 0 640 360"' in svg and "<script" not in svg and "href" not in svg, lab.slug

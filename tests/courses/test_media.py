@@ -2,7 +2,7 @@
 import pytest
 from werkzeug.exceptions import NotFound
 
-from lms.courses import sync
+from lms.content import loading
 from lms.courses.media import SVG_HEADERS, media_response, resolve_media, sniff_image
 from lms.extensions import db
 
@@ -119,7 +119,7 @@ def test_through_the_course_route_when_it_exists(app_factory, tree):
     if "courses.media" not in app.view_functions:
         pytest.skip("the course media route is not registered yet")
     with app.app_context():
-        assert not sync.sync_content(courses, None).errors
+        assert not loading.sync_content(courses=courses).errors
         db.session.commit()
     client = app.test_client()
     response = client.get("/courses/test-course/files/media/diagram.svg")

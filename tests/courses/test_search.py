@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from lms.courses import search, sync
+from lms.content import loading
+from lms.courses import search
 from lms.courses.models import Course, Module
 from lms.courses.search import search_courses
 from lms.extensions import db
@@ -27,7 +28,7 @@ def indexed(db_app, tmp_path):
         "Test course", "Analisi HR").replace("[manager, technician]", "[hr]"),
         modules={"01-dati.md": module_md("Dati del personale", 10, "Vibration is not an HR topic."),
                  "02-digitale.md": module_md("Verso il digitale", 10, "Come digitalizzare i processi del personale.")})
-    assert not sync.sync_content(courses, None).errors
+    assert not loading.sync_content(courses=courses).errors
     db.session.commit()
     return courses
 
@@ -123,7 +124,7 @@ def test_snippets_are_plain_text(db_app, tmp_path):
     body = ("<script>alert('x')</script> **Bold** [link](javascript:alert(1)) <img src=https://example.org/x.png onerror=alert(2)> "
             "<svg onload=alert(3)></svg> the findme word\n\n```\n<b>code</b>\n```")
     make_course(tmp_path / "c", modules={"01-x.md": module_md("X", 5, body)})
-    assert not sync.sync_content(tmp_path / "c", None).errors
+    assert not loading.sync_content(courses=tmp_path / "c").errors
     db.session.commit()
     (hit,) = search_courses("findme")
     assert "<" not in hit.snippet.replace("<b>code</b>", "") and "alert" not in hit.snippet
@@ -131,7 +132,7 @@ def test_snippets_are_plain_text(db_app, tmp_path):
 
 
 def test_the_shipped_courses_are_searchable(db_app):
-    assert not sync.sync_content(SHIPPED_COURSES, None).errors
+    assert not loading.sync_content(courses=SHIPPED_COURSES).errors
     db.session.commit()
     assert {h.course_slug for h in search_courses("digital twin")} >= {"digitalization-101"}
     assert any(h.course_slug == "digital-hr" for h in search_courses("GDPR"))

@@ -1,10 +1,10 @@
-"""`lms content sync`: upsert by slug, idempotence, reorder, archive, conflicts, labs, the CLI."""
+"""`lms content sync` of courses and labs: upsert by slug, idempotence, reorder, archive, conflicts, the CLI."""
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
-from lms.courses import sync
+from lms.content import loading
 from lms.courses.models import Course, Module, ModuleCompletion, ModuleRevision
 from lms.extensions import db
 from lms.labs.models import Lab
@@ -30,8 +30,12 @@ def folders(tmp_path):
     return courses, labs
 
 
+def sync(folders, **kw):
+    return loading.sync_content(courses=folders[0], labs=folders[1], **kw)
+
+
 def run(folders, **kw):
-    report = sync.sync_content(*folders, **kw)
+    report = sync(folders, **kw)
     assert report.errors == []
     db.session.commit()
     return report
@@ -44,7 +48,7 @@ def module(slug, course="test-course") -> Module:
 def test_first_sync_adds_everything_and_the_second_changes_nothing(app, folders):
     report = run(folders)
     assert report.summary() == ("courses: 1 added, 0 updated, 0 unchanged; modules: 2 added, 0 updated, 0 unchanged; "
-                                "archived: 0 modules, 0 labs; labs: 2 added, 0 updated, 0 unchanged; conflicts: 0")
+                                "labs: 2 added, 0 updated, 0 unchanged; conflicts: 0")
     assert report.changed
     course = db.session.scalar(select(Course))
     assert (course.title, course.language, course.audience) == ("Test course", "en", ["manager", "technician"])
@@ -57,7 +61,7 @@ def test_first_sync_adds_everything_and_the_second_changes_nothing(app, folders)
     again = run(folders)
     assert again.lines() == [
         "courses: 0 added, 0 updated, 1 unchanged; modules: 0 added, 0 updated, 2 unchanged; "
-        "archived: 0 modules, 0 labs; labs: 0 added, 0 updated, 2 unchanged; conflicts: 0",
+        "labs: 0 added, 0 updated, 2 unchanged; conflicts: 0",
         "Nothing changed.",
     ]
     assert snapshot() == before  # no updated_at moved, no revision added
@@ -113,9 +117,10 @@ def test_a_removed_module_is_archived_with_its_progress_and_comes_back(app, fold
     path = folders[0] / "test-course" / "02-sensors.md"
     text = path.read_text()
     path.unlink()
-    report = sync.sync_content(*folders, now=NOW)
+    report = sync(folders, now=NOW)
     db.session.commit()
-    assert report.get("modules", "archived") == 1 and "archived: 1 modules, 0 labs" in report.summary()
+    assert report.get("modules", "archived") == 1
+    assert "modules: 0 added, 0 updated, 1 unchanged, 1 archived; labs: 0 added" in report.summary()
     sensors = module("sensors")
     assert sensors.archived_at == NOW and sensors.id == sensors_id
     assert [m.slug for m in sensors.course.live_modules] == ["intro"]
@@ -205,11 +210,11 @@ def test_a_browser_reorder_is_kept_by_sync_unless_forced(app, folders):
 
 
 def test_labs_are_updated_archived_and_restored(app, folders):
-    courses, labs = folders
+    labs = folders[1]
     run(folders)
     write(labs / "twin.md", (labs / "twin.md").read_text().replace("seats: 6", "seats: 12"))
     (labs / "cobot-cell.md").rename(labs / "cobot-cell.bak")
-    report = sync.sync_content(courses, labs, now=NOW)
+    report = sync(folders, now=NOW)
     db.session.commit()
     assert (report.get("labs", "updated"), report.get("labs", "archived")) == (1, 1)
     by_slug = {lab.slug: lab for lab in db.session.scalars(select(Lab))}
@@ -224,36 +229,6 @@ def test_only_the_folders_given_are_synced(app, folders):
     report = run((folders[0], None))
     assert report.get("labs", "archived") == 0
     assert all(lab.archived_at is None for lab in db.session.scalars(select(Lab)))
-
-
-def test_quiz_sync_hooks_run_inside_the_transaction(app, folders):
-    seen = []
-
-    def hook(course, parsed, report, **kwargs):
-        seen.append((course.slug, [m.slug for m in parsed.modules], course.id is not None))
-        report.count("quizzes", "added", 2)
-
-    sync.QUIZ_SYNC_HOOKS.append(hook)
-    try:
-        report = run(folders)
-    finally:
-        sync.QUIZ_SYNC_HOOKS.remove(hook)
-    assert seen == [("test-course", ["intro", "sensors"], True)]
-    assert report.summary().endswith("; quizzes: 2 added, 0 updated, 0 unchanged; conflicts: 0")
-
-
-def test_a_hook_that_finds_errors_rolls_everything_back(app, folders):
-    def hook(course, parsed, report, **kwargs):
-        raise sync.ContentInvalid([f"{parsed.path / '01-intro.gift'}:2: bad question"])
-
-    sync.QUIZ_SYNC_HOOKS.append(hook)
-    try:
-        report = sync.sync_content(*folders)
-    finally:
-        sync.QUIZ_SYNC_HOOKS.remove(hook)
-    assert [str(e) for e in report.errors] == [f"{folders[0] / 'test-course' / '01-intro.gift'}:2: bad question"]
-    db.session.commit()
-    assert snapshot()["courses"] == [] and snapshot()["labs"] == []
 
 
 # The command line --------------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def test_content_changes_recompute(world):
 
 
 def test_a_sync_that_adds_a_module_recomputes(app, tmp_path):
-    from lms.courses.sync import sync_content
+    from lms.content import loading
     from tests.progress.factories import complete_module, make_course, person
     from tests.progress.factories import enrol as enrol_row
 
@@ -101,7 +101,7 @@ def test_a_sync_that_adds_a_module_recomputes(app, tmp_path):
     (course_dir / "course.md").write_text("---\ntitle: Tiny\nsummary: S.\nlanguage: en\naudience: [manager]\n"
                                           "trainers: [t@example.com]\n---\nAbout.\n")
     (course_dir / "01-one.md").write_text("---\ntitle: One\nminutes: 5\n---\nText.\n")
-    sync_content(tmp_path / "courses", None, now=NOW)
+    loading.sync_content(courses=tmp_path / "courses", now=NOW)
     db.session.commit()
     from lms.courses.models import Course
     course = db.session.scalar(select(Course).where(Course.slug == "tiny"))
@@ -112,11 +112,11 @@ def test_a_sync_that_adds_a_module_recomputes(app, tmp_path):
     db.session.commit()
     assert enrolment_of(learner, course).completed_at == NOW
     (course_dir / "02-two.md").write_text("---\ntitle: Two\nminutes: 5\n---\nText.\n")
-    sync_content(tmp_path / "courses", None, now=NOW)
+    loading.sync_content(courses=tmp_path / "courses", now=NOW)
     db.session.commit()
     assert enrolment_of(learner, course).completed_at is None
     (course_dir / "02-two.md").write_text("---\ntitle: Two\nminutes: 5\noptional: true\n---\nText.\n")
-    sync_content(tmp_path / "courses", None, now=NOW)
+    loading.sync_content(courses=tmp_path / "courses", now=NOW)
     db.session.commit()
     assert enrolment_of(learner, course).completed_at == NOW
     del make_course

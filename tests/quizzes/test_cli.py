@@ -120,10 +120,10 @@ def test_export_one_file_per_quiz(runner, course, tmp_path):
 
 def test_export_of_the_shipped_courses_round_trips_through_sync(app, runner, tmp_path):
     """Every shipped quiz exported and synced again gives the same question rows."""
-    from lms.courses import sync
+    from lms.content import loading
     from tests.courses.content_factory import SHIPPED_COURSES
 
-    assert not sync.sync_content(SHIPPED_COURSES, None).errors
+    assert not loading.sync_content(courses=SHIPPED_COURSES).errors
     db.session.commit()
     quizzes = list(db.session.scalars(select(Quiz)))
     for quiz in quizzes:

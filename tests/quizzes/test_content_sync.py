@@ -1,4 +1,4 @@
-"""Quiz files in course folders: the check and sync hooks of `lms content sync`."""
+"""Quiz files in course folders: the quizzes loader's check and apply steps in `lms content sync`."""
 import shutil
 from collections import Counter
 from datetime import UTC, datetime
@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from lms.courses import sync
+from lms.content import loading
 from lms.courses.models import Course
 from lms.extensions import db
-from lms.quizzes import content, gift, store
+from lms.quizzes import gift, loader, store
 from lms.quizzes.models import Quiz, QuizQuestion
 from tests.courses.content_factory import SHIPPED_COURSES, make_course, module_md, write
 
@@ -28,7 +28,7 @@ def quizzes_by_key(slug):
 
 
 def run(courses_dir, force=False):
-    report = sync.sync_content(courses_dir, None, force=force)
+    report = loading.sync_content(courses=courses_dir, force=force)
     assert not report.errors, report.errors
     db.session.commit()
     return report
@@ -139,10 +139,10 @@ def test_a_browser_edit_and_a_file_change_conflict_unless_forced(app, folder):
     db.session.expire_all()
     assert [row.name for row in intro.live_questions] == ["One", "Two", "Three", "Browser"]
 
-    # --force takes the file. (The hook is called as sync.apply_content would call it with force.)
-    parsed = sync.check_content(folder, None).courses[0]
-    report = sync.SyncReport()
-    content.sync_course_quizzes(intro.course, parsed, report, force=True, now=NOW)
+    # --force takes the file. (Called as the quizzes loader calls it with force.)
+    parsed = loading.check_content(courses=folder)["courses"][0]
+    report = loading.SyncReport()
+    loader.sync_course_quizzes(intro.course, parsed, report, force=True, now=NOW)
     db.session.commit()
     db.session.expire_all()
     assert [row.name for row in intro.live_questions] == ["One", "Two", "Three", "Four"]
@@ -182,7 +182,7 @@ def test_a_removed_quiz_file_archives_the_questions_and_keeps_the_quiz(app, fold
 def test_invalid_gift_files_are_reported_with_lines_and_nothing_is_written(app, folder):
     write(folder / "test-course" / "02-sensors.gift", "::Ok::Fine?{T}\n\n::Broken::Pick one{=a ~b\n")
     write(folder / "test-course" / "final.gift", "::Bad::Two right answers, no weights{~%50%a ~%30%b}\n")
-    report = sync.sync_content(folder, None)
+    report = loading.sync_content(courses=folder)
     messages = [str(e) for e in report.errors]
     sensors = folder / "test-course" / "02-sensors.gift"
     assert any(m.startswith(f"{sensors}:3: ") for m in messages), messages
@@ -193,17 +193,17 @@ def test_invalid_gift_files_are_reported_with_lines_and_nothing_is_written(app, 
 
 def test_an_empty_gift_file_is_a_quiz_without_questions(app, folder):
     write(folder / "test-course" / "02-sensors.gift", "\n")
-    assert content.check_course_quizzes(sync.check_content(folder, None).courses[0]) == []
+    assert loader.check_course_quizzes(loading.check_content(courses=folder)["courses"][0]) == []
     run(folder)
     assert quizzes_by_key("test-course")["module:sensors"].live_questions == []
 
 
-def test_the_check_hook_finds_every_problem(tmp_path):
+def test_the_check_hook_finds_every_problem(app, tmp_path):
     root = tmp_path / "courses"
     course = make_course(root)
     write(course / "01-intro.gift", "::A::{=x ~y\n\n::B::Match{=a -> 1}\n")
-    parsed = sync.check_content(root, None).courses[0]
-    errors = content.check_course_quizzes(parsed)
+    parsed = loading.check_content(courses=root)["courses"][0]
+    errors = loader.check_course_quizzes(parsed)
     assert len(errors) >= 2 and all(e.startswith(f"{course / '01-intro.gift'}:") for e in errors)
     assert Counter(e.split(":")[1] for e in errors)["3"] >= 1  # the matching question on line 3
 

@@ -13,6 +13,8 @@ import yaml
 
 MAX_BYTES = 1024 * 1024
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG_MAX = 100
 _ERROR_RE = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<message>.*)$", re.S)
 
 
@@ -187,20 +189,26 @@ def choice(*allowed: str) -> Callable:
     return check
 
 
+def _entries(value, item: Callable, example: str) -> list:
+    """Each entry of the list `value` checked by `item`; the first bad one is reported with its position."""
+    if not isinstance(value, list):
+        raise Invalid(f"must be a list like {example}, not {describe(value)}")
+    clean = []
+    for position, entry in enumerate(value, 1):
+        try:
+            clean.append(item(entry))
+        except Invalid as exc:
+            raise Invalid(f"entry {position} {exc}") from None
+    return clean
+
+
 def text_list(max_length: int | None = None, non_empty: bool = False) -> Callable:
     item = text(max_length)
 
     def check(value):
-        if not isinstance(value, list):
-            raise Invalid(f"must be a list like [a, b], not {describe(value)}")
-        if non_empty and not value:
+        clean = _entries(value, item, "[a, b]")
+        if non_empty and not clean:
             raise Invalid("must list at least one value")
-        clean = []
-        for position, entry in enumerate(value, 1):
-            try:
-                clean.append(item(entry))
-            except Invalid as exc:
-                raise Invalid(f"entry {position} {exc}") from None
         return clean
     return check
 
@@ -224,22 +232,26 @@ def email(value):
     return value.strip().lower()
 
 
+def is_slug(value: str) -> bool:
+    """Lower-case letters, digits and single hyphens, at most SLUG_MAX characters: course, module and lab names."""
+    return bool(SLUG_RE.match(value)) and len(value) <= SLUG_MAX
+
+
+def slug(value):
+    if not isinstance(value, str) or not is_slug(value.strip()):
+        raise Invalid(f"must be a slug (lower-case letters, digits and single hyphens), not {describe(value)}")
+    return value.strip()
+
+
 def list_of(item: Callable, example: str) -> Callable:
     """A checker for a list whose entries pass `item`; repeats dropped, order kept."""
     def check(value):
-        if not isinstance(value, list):
-            raise Invalid(f"must be a list like {example}, not {describe(value)}")
-        clean = []
-        for position, entry in enumerate(value, 1):
-            try:
-                clean.append(item(entry))
-            except Invalid as exc:
-                raise Invalid(f"entry {position} {exc}") from None
-        return list(dict.fromkeys(clean))
+        return list(dict.fromkeys(_entries(value, item, example)))
     return check
 
 
 email_list = list_of(email, "[a@example.org] (e-mail addresses)")
+slug_list = list_of(slug, "[cobot-cell] (slugs)")
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""Quiz files in course folders -> quizzes: the check and sync hooks of `lms content sync`.
+"""The quizzes loader: quiz files in course folders -> quizzes, in the content sync's transaction.
 
 A module's quiz is `NN-<module-slug>.gift` next to its module file, with the settings from the module's
 `quiz:` front matter; the course's final quiz is `final.gift`, with the course's `final_quiz:` settings.
 
-- check_course_quizzes (a QUIZ_CHECK_HOOKS entry) parses every .gift file and returns every problem as
+It works on the course folders the courses loader read (it runs after it):
+- check_course_quizzes (its check step) parses every .gift file and returns every problem as
   `path:line: message`, so `lms content sync` writes nothing when one file is wrong.
-- sync_course_quizzes (a QUIZ_SYNC_HOOKS entry) applies them, inside the sync's transaction. A quiz whose file
+- sync_course_quizzes (its apply step, per course) applies them, inside the sync's transaction. A quiz whose file
   and settings did not change (Quiz.file_hash) is not touched, so a second sync changes nothing. A quiz edited
   in the browser since the last sync whose file changed too is a conflict: the browser version is kept unless
   `force` (as for modules). When a module's .gift file is removed, the quiz stays (attempts and statistics are
@@ -19,8 +20,13 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from lms.courses.frontmatter import ContentError, read_text
+from sqlalchemy import select
+
+from lms.content.frontmatter import read_text
+from lms.content.loading import ContentInvalid, Loader
+from lms.courses.models import Course
 from lms.dbtypes import utcnow
+from lms.extensions import db
 from lms.quizzes import gift, store
 from lms.quizzes.models import DEFAULT_SETTINGS
 from lms.quizzes.questions import Question, validate
@@ -100,14 +106,12 @@ def _conflict(path: Path, quiz, what: str) -> str:
 
 def _sync_one(course, module, path: Path | None, settings: dict, report, *, force: bool, now: datetime):
     """Bring one quiz in line with its file (``path``; None: there is none)."""
-    from lms.courses.sync import ContentInvalid
-
     if path is None:
         _file_removed(course, module, report, force=force, now=now)
         return
     text, questions, errors = load_gift(path)
     if errors:  # the check hook saw the file clean: it changed since
-        raise ContentInvalid([ContentError.coerce(e) for e in errors])
+        raise ContentInvalid(errors)
     effective = {**DEFAULT_SETTINGS, **(settings or {})}
     digest = source_hash(text, effective)
     existing = store.get_quiz(course, module)
@@ -152,7 +156,7 @@ def _file_removed(course, module, report, *, force: bool, now: datetime):
 
 
 def sync_course_quizzes(course, parsed, report, *, force: bool = False, now: datetime | None = None):
-    """Apply the course's .gift files and quiz settings (a QUIZ_SYNC_HOOKS entry; flushes, never commits)."""
+    """Apply the course's .gift files and quiz settings (flushes, never commits)."""
     now = now or utcnow()
     modules = {m.slug: m for m in course.modules}
     for item in parsed.modules:
@@ -167,3 +171,19 @@ def sync_course_quizzes(course, parsed, report, *, force: bool = False, now: dat
     report.notes[:] = [n for n in report.notes if not n.startswith(ARCHIVED_NOTE)]
     if archived:
         report.notes.append(f"{ARCHIVED_NOTE} {archived} (kept for past attempts)")
+
+
+def check(content) -> list[str]:
+    return [error for parsed in content["courses"] for error in check_course_quizzes(parsed)]
+
+
+def apply(content, report, *, force: bool, now: datetime):
+    """After the courses loader: every course it synced has its modules in place."""
+    parsed = content["courses"]
+    rows = {row.slug: row for row in db.session.scalars(select(Course).where(Course.slug.in_([p.slug for p in parsed])))}
+    for item in parsed:
+        sync_course_quizzes(rows[item.slug], item, report, force=force, now=now)
+
+
+# No folder of its own: the .gift files are in the course folders, so it runs when they are synced.
+LOADER = Loader("quizzes", order=20, folder="courses", check=check, apply=apply)
