@@ -128,5 +128,4 @@ def init_app(app):
             "interface_languages": app.config["LANGUAGES"],
             "current_timezone": str(get_timezone()),
             "language_next": language_next(),
-            "config_view_functions": app.view_functions,
         }

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from lms.assessment.models import Assessment, AssessmentShare
 from lms.extensions import db
-from lms.orgs.models import Membership, Organisation
+from lms.orgs import people
+from lms.orgs.models import Organisation
 
 CENTRE_KINDS = ("its", "competence_centre")
 MAX_ID = 2**31 - 1  # larger ids cannot exist; PostgreSQL would refuse them as integers
@@ -51,7 +52,7 @@ def can_see_company_results(user, company: Organisation) -> bool:
         return False
     if company.membership_of(user) is not None:
         return True
-    centres = {m.organisation_id for m in db.session.scalars(select(Membership).where(Membership.user_id == user.id))}
+    centres = set(db.session.scalars(people.organisation_ids_of(user)))
     return bool(centres) and db.session.scalar(select(AssessmentShare.id).where(
         AssessmentShare.company_id == company.id, AssessmentShare.centre_id.in_(centres),
         AssessmentShare.show_name.is_(True))) is not None

@@ -1,23 +1,14 @@
 """The assessment's only door into the labs feature: a lab by slug, its next sessions, and booking a seat through
-lms.labs' own rule (`book_seat`), so capacity, waitlists and cut-offs are decided there and nowhere else.
-
-Lab sessions arrived in a later release than labs; where they are missing this answers "no sessions" and the
-path links to the lab instead of booking.
-"""
+lms.labs' own rule (`book_seat`), so capacity, waitlists and cut-offs are decided there and nowhere else."""
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.labs.models import Lab
-
-try:  # sessions and booking rules of the labs feature
-    from lms.labs.booking import active_booking, book_seat
-    from lms.labs.errors import LabError
-    from lms.labs.models import LabSession
-except ImportError:  # pragma: no cover - an installation without lab sessions
-    active_booking = book_seat = LabError = LabSession = None
+from lms.labs.booking import active_booking, book_seat
+from lms.labs.errors import LabError
+from lms.labs.models import Lab, LabSession
 
 UPCOMING = 3
 
@@ -30,17 +21,11 @@ class SessionInfo:
     seats_left: int
 
 
-def has_sessions() -> bool:
-    return LabSession is not None
-
-
 def lab(slug: str) -> Lab | None:
     return db.session.scalar(select(Lab).where(Lab.slug == slug, Lab.archived_at.is_(None)))
 
 
 def _upcoming(lab_row: Lab, now: datetime, limit: int):
-    if LabSession is None:
-        return []
     return list(db.session.scalars(
         select(LabSession).where(LabSession.lab_id == lab_row.id, LabSession.cancelled_at.is_(None),
                                  LabSession.starts_at > now).order_by(LabSession.starts_at).limit(limit)))
@@ -59,7 +44,7 @@ def book_next_session(lab_slug: str, person, *, by, now: datetime) -> tuple[str,
     the labs rule's last reason.
     """
     lab_row = lab(lab_slug)
-    if lab_row is None or book_seat is None:
+    if lab_row is None:
         return "no_session", None
     sessions = _upcoming(lab_row, now, 10)
     for session in sessions:

@@ -93,7 +93,7 @@ def path_for(dimension: Dimension, now, locale) -> list[PathItem]:
     for ref in dimension.path.labs:
         lab = labs_link.lab(ref.slug)
         if lab is not None:
-            items.append(PathItem("lab", lab.text("name", str(locale)[:2]) if hasattr(lab, "text") else lab.name,
+            items.append(PathItem("lab", lab.text("name", str(locale)[:2]),
                                   None, ref.slug, labs_link.upcoming_sessions(lab, now)))
     return items
 

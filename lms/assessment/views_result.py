@@ -58,7 +58,7 @@ def result(assessment_id):
         shared=shared, form=form, profile=profile, sizes=SIZES, sectors=SECTORS, locale=locale,
         chart=json.dumps(presenting.chart_data(view, chart_labels())), minimum=scoring.BENCHMARK_MINIMUM,
         repeat_from=scoring.repeat_from(first),
-        can_repeat=manages and assessment.is_open and scoring.can_repeat(first, now), has_lab_sessions=presenting.labs_link.has_sessions(),
+        can_repeat=manages and assessment.is_open and scoring.can_repeat(first, now),
         pending=[r for r in assessment.responses if not r.is_submitted],
     )
 

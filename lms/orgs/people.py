@@ -72,6 +72,13 @@ def invite_person(email, name, role, organisation, membership_role, now: datetim
     return user, token
 
 
+def organisation_ids_of(user: User, role: str | None = None):
+    """The statement selecting the ids of the organisations `user` belongs to (as `role` only, when given): run
+    it, or use it inside another query (`Organisation.id.in_(organisation_ids_of(user))`)."""
+    query = select(Membership.organisation_id).where(Membership.user_id == user.id)
+    return query if role is None else query.where(Membership.role == role)
+
+
 def organisations_of(user: User, managed_only: bool = False) -> list[Organisation]:
     query = select(Organisation).join(Membership).where(Membership.user_id == user.id).order_by(Organisation.name)
     if managed_only:

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from lms.auth import accounts
 from lms.auth.decorators import admin_required
@@ -126,19 +125,7 @@ def profile(slug):
         lab_sessions=teaching.upcoming_lab_sessions(profile.user, utcnow()),
         its_teacher=teaching.teaches_at_its(profile.user), can_edit=rules.can_edit(profile, current_user),
         competence_groups=groups, other_competences=others, language_names=vocabulary.LANGUAGES,
-        lab_session_url=_lab_session_url,
     )
-
-
-def _lab_session_url(session) -> str | None:
-    """The page of a lab session once the labs feature has one; None (no link) until then."""
-    for endpoint, arg in (("labs.session", "session_id"), ("labs.session_detail", "session_id")):
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint, **{arg: session.id})
-            except BuildError:
-                continue
-    return None
 
 
 @bp.get("/people/by-email/<email>")

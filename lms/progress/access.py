@@ -13,6 +13,7 @@ from sqlalchemy import select
 from lms.auth.models import User, UserRole
 from lms.courses.models import Course, Enrolment
 from lms.extensions import db
+from lms.orgs import people
 from lms.orgs.models import Cohort, Membership, Organisation
 
 MAX_ID = 2**31 - 1  # larger ids cannot exist; PostgreSQL would refuse them as integers
@@ -31,11 +32,9 @@ def visible_organisations(user) -> list[Organisation]:
         return list(db.session.scalars(query))
     conditions = []
     if user.has_role("its_staff"):
-        conditions.append((Organisation.kind == "its") & Organisation.id.in_(
-            select(Membership.organisation_id).where(Membership.user_id == user.id)))
+        conditions.append((Organisation.kind == "its") & Organisation.id.in_(people.organisation_ids_of(user)))
     if user.has_role("company_manager"):
-        conditions.append(Organisation.id.in_(select(Membership.organisation_id).where(
-            Membership.user_id == user.id, Membership.role == "manager")))
+        conditions.append(Organisation.id.in_(people.organisation_ids_of(user, role="manager")))
     if not conditions:
         return []
     condition = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
@@ -48,8 +47,7 @@ def own_organisations(user) -> list[Organisation]:
         return []
     query = select(Organisation).order_by(Organisation.name)
     if not user.is_admin:
-        query = query.where(Organisation.id.in_(select(Membership.organisation_id)
-                                                .where(Membership.user_id == user.id)))
+        query = query.where(Organisation.id.in_(people.organisation_ids_of(user)))
     return list(db.session.scalars(query))
 
 
