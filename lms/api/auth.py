@@ -3,9 +3,9 @@ from functools import wraps
 
 from flask import abort, g, request
 
+from lms import unit_of_work
 from lms.auth.accounts import user_for_api_token
 from lms.dbtypes import utcnow
-from lms.extensions import db
 from lms.http import json_error
 from lms.ids import MAX_PAGE, page_number
 
@@ -21,8 +21,9 @@ def token_required(view):
             response = json_error(401, "unauthorized", "A valid API token is required: Authorization: Bearer <token>.")
             response.headers["WWW-Authenticate"] = 'Bearer realm="lms"'
             return response
-        if db.session.dirty:
-            db.session.commit()  # last_used_at
+        # The token's last use (at most once a minute) is the request's one deliberate write even on a GET;
+        # it is committed with the request's unit of work, or rolled back with a refused one.
+        unit_of_work.write_on_read()
         g.api_user = user
         return view(*args, **kwargs)
 

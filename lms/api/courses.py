@@ -78,7 +78,7 @@ def enrol(slug):
         row = enrolment.enrol(learner, course, by=g.api_user, now=utcnow())
     except enrolment.EnrolmentError as exc:
         return json_error(403, "forbidden", str(exc))
-    db.session.commit()
+    db.session.flush()
     return jsonify(enrolment_dict(row)), (200 if existing else 201)
 
 

@@ -30,6 +30,13 @@ def _body() -> dict:
     return json_object()
 
 
+def _stored():
+    """Send the changes to the database and forget what was loaded, so that the answer shows the rows as stored
+    (the booking rules change counts and statuses with conditional UPDATEs); the request commits them."""
+    db.session.flush()
+    db.session.expire_all()
+
+
 def _refused(exc: LabError):
     db.session.rollback()
     return json_error(exc.status, ERROR_CODES[exc.status], str(exc))
@@ -143,7 +150,7 @@ def create_lab_session():
         [session] = session_rules.create_sessions(_details(_body()), by=user, now=utcnow())
     except LabError as exc:
         return _refused(exc)
-    db.session.commit()
+    _stored()
     return jsonify(session_dict(session)), 201
 
 
@@ -172,7 +179,7 @@ def update_lab_session(session_id):
             session_rules.update_session(session, details, by=g.api_user, now=now, move_to_waitlist=moved)
     except LabError as exc:
         return _refused(exc)
-    db.session.commit()
+    _stored()
     return jsonify(session_dict(session, with_bookings=True))
 
 
@@ -191,7 +198,7 @@ def book(session_id):
         booking = rules.book_seat(session, person, by=g.api_user, now=utcnow())
     except LabError as exc:
         return _refused(exc)
-    db.session.commit()
+    _stored()
     return jsonify(booking_dict(booking)), 201
 
 
@@ -203,7 +210,7 @@ def cancel(booking_id):
         rules.cancel_booking(booking, by=g.api_user, now=utcnow())
     except LabError as exc:
         return _refused(exc)
-    db.session.commit()
+    _stored()
     return jsonify(booking_dict(booking))
 
 

@@ -78,7 +78,7 @@ def save(assessment_id):
             return json_error(exc.status, "conflict" if exc.status == 409 else "bad_request", str(exc))
         flash(str(exc), "danger")
         return redirect(url_for("assessment.answer", assessment_id=assessment.id))
-    db.session.commit()
+    db.session.flush()
     if wants_json:
         return jsonify({**_counts(response), "saved_at": response.updated_at.isoformat()})
     flash(_("Your answers are saved."), "success")
@@ -99,7 +99,6 @@ def submit(assessment_id):
         db.session.rollback()
         flash(str(exc), "danger")
         return redirect(url_for("assessment.answer", assessment_id=assessment.id))
-    db.session.commit()
     flash(_("Thank you: your answers are submitted."), "success")
     return redirect(url_for("assessment.result", assessment_id=assessment.id))
 
@@ -111,7 +110,6 @@ def share_answers(assessment_id):
     if response is None:
         return redirect(url_for("assessment.overview", assessment_id=assessment.id))
     response.shares_answers = request.form.get("shares_answers") == "1"
-    db.session.commit()
     flash(_("Your colleagues can now see your own scores.") if response.shares_answers
           else _("Your own scores are now private: colleagues see only the team's figures."), "info")
     return redirect(url_for("assessment.result", assessment_id=assessment.id))

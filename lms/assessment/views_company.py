@@ -76,7 +76,7 @@ def start(organisation_id):
     except rounds.AssessmentError as exc:
         db.session.rollback()
         return _fail(exc, url_for("assessment.company", organisation_id=company.id))
-    db.session.commit()
+    db.session.flush()
     return redirect(url_for("assessment.answer", assessment_id=assessment.id))
 
 
@@ -122,7 +122,6 @@ def invite(assessment_id):
         "assessment/email/invited", person=response.user, manager=current_user, company=assessment.organisation,
         minutes="15–20", link=mail.absolute_url("assessment.answer", assessment_id=assessment.id),
         has_account=token is None))
-    db.session.commit()
     flash(_("%(name)s is invited: they will answer on their own, and you will see the team's result.",
             name=response.user.name), "success")
     return redirect(back)
@@ -137,7 +136,7 @@ def revise(assessment_id):
     except rounds.AssessmentError as exc:
         db.session.rollback()
         return _fail(exc, url_for("assessment.overview", assessment_id=assessment.id))
-    db.session.commit()
+    db.session.flush()
     flash(_("Version %(n)d started: change your answers and submit again. The earlier version is kept.",
             n=new.version), "info")
     return redirect(url_for("assessment.answer", assessment_id=new.id))
@@ -152,7 +151,7 @@ def repeat(organisation_id):
     except rounds.AssessmentError as exc:
         db.session.rollback()
         return _fail(exc, url_for("assessment.company", organisation_id=company.id))
-    db.session.commit()
+    db.session.flush()
     flash(_("A new round has started; the same colleagues can answer again. The result will show the change."),
           "success")
     return redirect(url_for("assessment.answer", assessment_id=assessment.id))
@@ -175,7 +174,6 @@ def share(organisation_id):
     except rounds.AssessmentError as exc:
         db.session.rollback()
         return _fail(exc, back)
-    db.session.commit()
     flash(_("Your results are shared with %(centre)s.", centre=centres[form.centre.data].name), "success")
     return redirect(back)
 
@@ -187,7 +185,6 @@ def unshare(organisation_id, share_id):
     if not 0 < share_id <= access.MAX_ID:
         abort(404)
     sharing.unshare(company, share_id, by=current_user)
-    db.session.commit()
     flash(_("Sharing stopped."), "info")
     return redirect(url_for("assessment.company", organisation_id=company.id))
 

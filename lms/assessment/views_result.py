@@ -100,7 +100,6 @@ def start_path(assessment_id):
         db.session.rollback()
         flash(str(exc), "danger")
         return redirect(back)
-    db.session.commit()
     flash(ngettext("%(num)d enrolment made.", "%(num)d enrolments made.", len(outcome.enrolled)) + " "
           + ngettext("%(num)d lab seat booked.", "%(num)d lab seats booked.", len(outcome.booked)), "success")
     if outcome.already_enrolled or outcome.already_booked:

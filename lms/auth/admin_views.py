@@ -57,6 +57,7 @@ def invite():
             user, token = people.invite_person(form.email.data, form.name.data, form.role.data, organisation,
                                                form.membership.data, utcnow(), lifetime)
         except (accounts.AccountError, people.MembershipError) as exc:
+            db.session.rollback()
             form.email.errors.append(str(exc))
         else:
             if token:
@@ -64,7 +65,6 @@ def invite():
                 message = _("Invitation sent to %(email)s.", email=user.email)
             else:
                 message = _("%(email)s already had an account: the role and membership were added.", email=user.email)
-            db.session.commit()
             flash(message, "success")
             if organisation is not None:
                 return redirect(url_for("orgs.detail", org_id=organisation.id))
@@ -82,16 +82,15 @@ def edit(user_id):
         if user.id == current_user.id and "admin" not in roles:
             flash(_("You cannot remove your own admin role."), "danger")
             return redirect(url_for("users_admin.edit", user_id=user.id))
+        if user.id == current_user.id and user.is_active and not form.is_active.data:
+            flash(_("You cannot deactivate yourself."), "danger")  # checked before any change: a redirect commits
+            return redirect(url_for("users_admin.edit", user_id=user.id))
         user.name = form.name.data.strip()
         user.set_roles(roles or ["learner"])
         if user.is_active and not form.is_active.data:
-            if user.id == current_user.id:
-                flash(_("You cannot deactivate yourself."), "danger")
-                return redirect(url_for("users_admin.edit", user_id=user.id))
             accounts.deactivate(user, utcnow())
         elif form.is_active.data:
             user.is_active = True
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("users_admin.edit", user_id=user.id))
     return render_template("auth/admin/edit.html", user=user, form=form, roles=ROLES)
@@ -107,6 +106,5 @@ def resend_invitation(user_id):
         token = accounts.issue_account_token(
             user, "invite", utcnow(), timedelta(days=current_app.config["INVITE_TOKEN_DAYS"]))
         send_invitation(user, token)
-        db.session.commit()
         flash(_("Invitation sent again to %(email)s.", email=user.email), "success")
     return redirect(url_for("users_admin.edit", user_id=user.id))

@@ -54,7 +54,6 @@ def login():
             flash(_("Wrong e-mail address or password."), "danger")
         else:
             login_user(user, remember=form.remember.data)
-            db.session.commit()
             return login_limits.remember_device(redirect(safe_next(form.next.data, url_for("main.home"))), user.email)
     return render_template("auth/login.html", form=form)
 
@@ -63,7 +62,6 @@ def login():
 @login_required
 def logout():
     current_user.end_all_sessions()
-    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
@@ -88,8 +86,9 @@ def forgot_password():
 def send_reset_link(app, typed_email: str, locale: str):
     """The deferred half of a reset request: if `typed_email` is an active account, mail it a new link.
 
-    Its own unit of work, run once the response is sent (in the same worker, so no thread outlives it); the
-    mail goes through the outbox like every other, so a failure is retried by the scheduler.
+    Its own unit of work, committed here: it runs once the response is sent, after the request's (in the same
+    worker, so no thread outlives it); the mail goes through the outbox like every other, so a failure is
+    retried by the scheduler.
     """
     with app.test_request_context(base_url=app.config["BASE_URL"]):
         try:
@@ -126,7 +125,6 @@ def _set_password_from_link(token: str, purpose: str, template: str):
             form.password.errors.append(str(exc))
         else:
             login_user(user)
-            db.session.commit()
             flash(_("Your password is set. Welcome to Officina 4.0!"), "success")
             return redirect(url_for("main.home"))
     return render_template(template, form=form, user=row.user)
@@ -152,7 +150,6 @@ def settings():
         current_user.timezone = form.timezone.data
         offered = [value for value, _label in form.reminders.choices]
         current_user.reminders_off = [label for label in offered if label not in form.reminders.data]
-        db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.settings"))
     return _settings_page(form=form)
@@ -208,7 +205,6 @@ def change_password():
                 form.password.errors.append(str(exc))
             else:
                 login_user(current_user._get_current_object())  # this session carries the new key; every other one ends
-                db.session.commit()
                 flash(_("Your password is changed. Other devices have been signed out."), "success")
                 return redirect(url_for("auth.settings"))
     return _settings_page(password_form=form), 400
@@ -221,7 +217,6 @@ def create_token():
     if not form.validate_on_submit():
         return _settings_page(token_form=form), 400
     token, clear = accounts.create_api_token(current_user, form.name.data)
-    db.session.commit()
     session["new_api_token"] = {"name": token.name, "token": clear}
     return redirect(url_for("auth.settings", _anchor="h-tokens"))
 
@@ -233,7 +228,6 @@ def revoke_token(token_id):
         accounts.revoke_api_token(current_user, token_id, utcnow())
     except accounts.AccountError:
         abort(404)
-    db.session.commit()
     flash(_("The token is revoked: programs using it can no longer sign in."), "success")
     return redirect(url_for("auth.settings"))
 

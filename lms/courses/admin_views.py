@@ -6,7 +6,6 @@ from lms.auth.decorators import admin_required
 from lms.content import loading
 from lms.courses.blueprint import bp
 from lms.dbtypes import utcnow
-from lms.extensions import db
 
 
 @bp.route("/admin/content", methods=["GET", "POST"])
@@ -17,16 +16,11 @@ def admin_sync():
     report = None
     if request.method == "POST":
         force = request.form.get("force") == "1"
-        try:
-            report = loading.sync_content(force=force, now=utcnow(), **folders)
-        except Exception:
-            db.session.rollback()
-            raise
+        # Committed by the request if the files have no errors; the 422 rolls everything back otherwise.
+        report = loading.sync_content(force=force, now=utcnow(), **folders)
         if report.errors:
-            db.session.rollback()
             flash(_("The files have errors, so nothing was changed. Fix them and run the sync again."), "danger")
         else:
-            db.session.commit()
             flash(_("Content sync finished.") if report.changed else _("Content sync finished: nothing changed."),
                   "success")
     return render_template("courses/admin_sync.html", folders=folders, report=report), \

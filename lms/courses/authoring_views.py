@@ -50,7 +50,6 @@ def course_create():
         except authoring.AuthoringError as exc:
             _form_error(form, exc)
         else:
-            db.session.commit()
             flash(_("Course “%(title)s” created as a draft. Add its first module.", title=course.title), "success")
             return redirect(url_for("courses.module_create", slug=course.slug))
     return render_template("courses/authoring/course_form.html", form=form, course=None), 422 if form.errors else 200
@@ -82,8 +81,7 @@ def course_settings(slug):
         except authoring.AuthoringError as exc:
             _form_error(form, exc)
         else:
-            db.session.commit()
-            _reindex(course)
+            search.reindex(course)
             flash(_("Course settings saved."), "success")
             return redirect(url_for("courses.course_edit", slug=course.slug))
     return render_template("courses/authoring/course_form.html", form=form, course=course), 422 if form.errors else 200
@@ -94,10 +92,10 @@ def _set_course_published(slug, published):
     try:
         authoring.set_course_published(course, published, utcnow())
     except authoring.AuthoringError as exc:
+        db.session.rollback()  # the redirect would commit
         flash(str(exc), "danger")
     else:
-        db.session.commit()
-        _reindex(course)
+        search.reindex(course)
         flash(_("The course is published: learners find it in the catalogue.") if published
               else _("The course is now a draft: only its trainers and admins see it."), "success")
     return redirect(url_for("courses.course_edit", slug=course.slug))
@@ -127,10 +125,10 @@ def reorder(slug):
             order = authoring.moved(order, module_id, step)
         authoring.reorder(course, order, utcnow())
     except (ValueError, authoring.AuthoringError) as exc:
+        db.session.rollback()  # the redirect would commit
         flash(str(exc) if isinstance(exc, authoring.AuthoringError) else _("The new order was not understood."),
               "danger")
     else:
-        db.session.commit()
         flash(_("Module order saved."), "success")
     return redirect(url_for("courses.course_edit", slug=course.slug) + "#modules")
 
@@ -147,14 +145,14 @@ def module_create(slug):
             module = authoring.create_module(course, form.slug.data, form.title.data, form.minutes.data,
                                              form.body.data, current_user, utcnow(), summary=form.summary.data,
                                              audience=form.audience.data)
-            db.session.commit()
+            db.session.flush()
         except authoring.AuthoringError as exc:
             _form_error(form, exc)
         except IntegrityError:  # the same address was taken by a concurrent request
             db.session.rollback()
             form.slug.errors = [_("Another module of this course already uses this address.")]
         else:
-            _reindex(course)
+            search.reindex(course)
             flash(_("Module “%(title)s” created as a draft.", title=module.title), "success")
             return redirect(url_for("courses.module_edit", slug=course.slug, module_slug=module.slug))
     return _editor(course, None, form)
@@ -185,7 +183,7 @@ def module_edit(slug, module_slug):
                 module, form.title.data, form.minutes.data, form.body.data, current_user, utcnow(),
                 summary=form.summary.data, audience=form.audience.data, note=form.note.data or "",
                 expected_revision=int(base) if base and base.isdigit() else None)
-            db.session.commit()
+            db.session.flush()
         except authoring.RevisionConflict as exc:
             db.session.rollback()
             flash(str(exc), "danger")
@@ -200,7 +198,7 @@ def module_edit(slug, module_slug):
             flash(_("Someone saved this module at the same moment. Your text is kept below: save again."), "danger")
             return _editor(course, module, form, status=409)
         else:
-            _reindex(course)
+            search.reindex(course)
             if revision is None:
                 flash(_("Saved. The text did not change, so no new revision was made."), "info")
             else:
@@ -215,10 +213,10 @@ def _set_module_published(slug, module_slug, published):
     try:
         authoring.set_module_published(module, published, utcnow())
     except authoring.AuthoringError as exc:
+        db.session.rollback()  # the redirect would commit
         flash(str(exc), "danger")
     else:
-        db.session.commit()
-        _reindex(course)
+        search.reindex(course)
         flash(_("“%(title)s” is published.", title=module.title) if published
               else _("“%(title)s” is now a draft.", title=module.title), "success")
     if request.form.get("back") == "editor":
@@ -236,10 +234,3 @@ def module_publish(slug, module_slug):
 @role_required("trainer")
 def module_unpublish(slug, module_slug):
     return _set_module_published(slug, module_slug, False)
-
-
-def _reindex(course):
-    """Refresh the search index after a committed change (the index belongs to lms.courses.search)."""
-    search.reindex(course)
-    db.session.commit()
-

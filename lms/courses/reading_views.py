@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from lms import unit_of_work
 from lms.auth.decorators import role_required
 from lms.auth.models import User
 from lms.courses import access, enrolment, reading
@@ -94,7 +95,9 @@ def module(slug, module_slug):
     previous = modules[index - 1] if index else None
     following = modules[index + 1] if index is not None and index + 1 < len(modules) else None
     if enrolment.record_visit(current_user, module):
-        db.session.commit()
+        # "Resume where I left off": the page's one deliberate write, a single row and only when the reader
+        # moves to another module (lms.unit_of_work).
+        unit_of_work.write_on_read()
     enrolled = enrolment.get_enrolment(current_user, course)
     done = enrolment.completed_module_ids(current_user, course)
     return render_template(
@@ -116,7 +119,6 @@ def enrol(slug):
     except enrolment.EnrolmentError as exc:
         flash(str(exc), "danger")
     else:
-        db.session.commit()
         flash(_("You are enrolled in “%(title)s”. Your progress is saved as you read.", title=course.title), "success")
     return redirect(url_for("courses.course", slug=course.slug))
 
@@ -137,7 +139,6 @@ def complete(slug, module_slug):
     except enrolment.EnrolmentError as exc:
         flash(str(exc), "danger")
     else:
-        db.session.commit()
         done, total, _percent = enrolment.course_progress(current_user, course)
         if done == total:
             flash(_("Module complete. You have completed every module of this course: well done!"), "success")
@@ -170,7 +171,6 @@ def enrol_staff(slug):
                     refused.add(str(exc))  # messages name nobody: a set shows each once
                 else:
                     added += 0 if already else 1
-            db.session.commit()
             if added:
                 flash(ngettext("%(num)d person enrolled in “%(title)s”.", "%(num)d people enrolled in “%(title)s”.",
                                added, title=course.title), "success")

@@ -10,7 +10,6 @@ from lms.courses.blueprint import bp, media_base
 from lms.courses.export import export_course_zip, export_filename
 from lms.courses.forms import ImageUploadForm
 from lms.dbtypes import utcnow
-from lms.extensions import db
 from lms.ids import parse_id
 from lms.render import render
 
@@ -51,9 +50,7 @@ def revision_restore(slug, module_slug, number):
     course, module = _module(slug, module_slug)
     revision = revisions.get_revision_or_404(module, number)
     restored = authoring.restore_revision(module, revision, current_user, utcnow())
-    db.session.commit()
     search.reindex(course)
-    db.session.commit()
     flash(_("Revision %(old)d restored as revision %(new)d.", old=number, new=restored.number), "success")
     return redirect(url_for("courses.revisions_list", slug=course.slug, module_slug=module.slug))
 

@@ -46,7 +46,6 @@ def book(session_id):
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("labs.session", session_id=session_id))
-    db.session.commit()
     if booking.status == "confirmed":
         flash(_("%(name)s has a seat. A confirmation with a calendar invitation is on its way.", name=person.name),
               "success")
@@ -66,7 +65,6 @@ def cancel(booking_id):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        db.session.commit()
         flash(_("The booking is cancelled."), "success")
     target = request.form.get("next", "")
     if target == "my_bookings":
@@ -112,11 +110,9 @@ def feed_link():
     """Make a new secret feed link (the old one stops working), or revoke it (`revoke`)."""
     if request.form.get("revoke"):
         feeds.revoke_feed_token(current_user)
-        db.session.commit()
         flash(_("Your calendar link no longer works."), "success")
         return redirect(url_for("labs.my_bookings"))
     token = feeds.issue_feed_token(current_user)
-    db.session.commit()
     flash(_("Your new calendar link is below: copy it now, it is shown only once."), "success")
     return _my_bookings_page(token)
 

@@ -166,7 +166,7 @@ def new_session():
         except LabError as exc:
             _show_error(form, exc)
         else:
-            db.session.commit()
+            db.session.flush()
             flash(_("%(n)d session(s) published.", n=len(made)), "success")
             return redirect(url_for("labs.session", session_id=made[0].id))
     return render_template("labs/session_form.html", form=form, session=None)
@@ -190,7 +190,6 @@ def edit_session(session_id):
         except LabError as exc:
             _show_error(form, exc)
         else:
-            db.session.commit()
             flash(_("The session is saved; the people booked have been told of any change of time."), "success")
             return redirect(url_for("labs.session", session_id=session.id))
     return render_template("labs/session_form.html", form=form, session=session)
@@ -208,7 +207,6 @@ def cancel_session(session_id):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        db.session.commit()
         flash(_("Cancelled; everyone booked has been told."), "success")
     return redirect(url_for("labs.session", session_id=session.id))
 
@@ -224,8 +222,6 @@ def attendance(booking_id):
     except LabError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-    else:
-        db.session.commit()
     return redirect(url_for("labs.session", session_id=booking.session_id) + "#bookings")
 
 

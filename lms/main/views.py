@@ -3,7 +3,6 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from lms.auth.redirects import safe_next
-from lms.extensions import db
 
 bp = Blueprint("main", __name__)
 
@@ -29,5 +28,4 @@ def set_language():
         session["language"] = language
         if current_user.is_authenticated:
             current_user.language = language
-            db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("main.home")))

@@ -37,6 +37,5 @@ def retry(message_id):
     row = db.get_or_404(OutboxMessage, message_id)
     if row.status == "failed":
         row.status, row.attempts, row.due_at, row.last_error = "queued", 0, utcnow(), None
-        db.session.commit()
         flash(_("The message is queued again."), "success")
     return redirect(url_for("outbox_admin.index", status=request.args.get("status", "")))

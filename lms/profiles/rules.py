@@ -1,6 +1,6 @@
 """Rules about profiles: who has one, who sees and edits it, and what a valid profile holds.
 
-Plain functions over the session: they add and flush, the caller (a view, a CLI command, the demo) commits.
+Plain functions over the session: they add and flush; the request's unit of work (or a CLI command) commits.
 """
 import re
 import unicodedata
@@ -9,10 +9,11 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import User
+from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.orgs.models import Organisation
 from lms.profiles import vocabulary
@@ -121,21 +122,65 @@ def get_or_create_profile(user: User, now: datetime, listed_by_admin: bool = Fal
     raise RuntimeError(f"could not create a profile for user {user.id}")
 
 
-def ensure_profiles(now: datetime) -> int:
-    """Create the missing profiles of every active trainer and ITS-staff member; returns how many were made.
-
-    The directory calls this so that a person appears before they first open their profile.
-    """
+def ensure_profiles(now: datetime, user_ids: set[int] | None = None) -> int:
+    """Create the missing profiles of every active trainer and ITS-staff member (of `user_ids`, when given);
+    returns how many were made."""
     from lms.auth.models import UserRole
 
-    missing = db.session.scalars(
-        select(User).where(User.is_active.is_(True),
-                           User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(PROFILE_ROLES))),
-                           User.id.not_in(select(Profile.user_id)))
-    ).all()
+    stmt = select(User).where(User.is_active.is_(True),
+                              User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(PROFILE_ROLES))),
+                              User.id.not_in(select(Profile.user_id)))
+    if user_ids is not None:
+        stmt = stmt.where(User.id.in_(user_ids))
+    missing = db.session.scalars(stmt).all()
     for user in missing:
         get_or_create_profile(user, now)
     return len(missing)
+
+
+# A person who is given a role with a profile gets the profile in the same transaction, so that the directory
+# and the profile pages only ever read (lms.unit_of_work: GETs are read-only); one who joins an organisation
+# gets it shown on a profile that shows none yet. The accounts and organisations features know nothing of
+# profiles: new role and membership rows are noted when flushed, and the profiles made before the commit.
+_NEW_HOLDERS = "lms.profiles.new_holders"
+_NEW_MEMBERS = "lms.profiles.new_members"
+
+
+def _note_new_rows(session, _flush_context):
+    from lms.auth.models import UserRole
+    from lms.orgs.models import Membership
+
+    holders = {row.user_id for row in session.new if isinstance(row, UserRole) and row.role in PROFILE_ROLES}
+    members = {row.user_id for row in session.new if isinstance(row, Membership)}
+    if holders:
+        session.info.setdefault(_NEW_HOLDERS, set()).update(holders)
+    if members:
+        session.info.setdefault(_NEW_MEMBERS, set()).update(members)
+
+
+def _make_profiles(session):
+    session.flush()  # before_commit runs before the commit's own flush: note what is still pending
+    holders, members = session.info.pop(_NEW_HOLDERS, None), session.info.pop(_NEW_MEMBERS, None)
+    if holders:
+        ensure_profiles(utcnow(), user_ids=holders)
+    if members:
+        for profile in db.session.scalars(select(Profile).where(Profile.user_id.in_(members),
+                                                                Profile.organisation_id.is_(None))):
+            profile.organisation = _default_organisation(profile.user)
+
+
+def _forget_new_rows(session, previous_transaction):
+    if not previous_transaction.nested:  # a savepoint rolling back leaves the outer transaction's rows
+        session.info.pop(_NEW_HOLDERS, None)
+        session.info.pop(_NEW_MEMBERS, None)
+
+
+def init_hooks():
+    # Listeners are process-wide; several apps (tests) must not add them twice.
+    for name, listener in (("after_flush", _note_new_rows), ("before_commit", _make_profiles),
+                           ("after_soft_rollback", _forget_new_rows)):
+        if not event.contains(db.session, name, listener):
+            event.listen(db.session, name, listener)
 
 
 def grouped_competences(profile: Profile) -> tuple[list[tuple[str, str, list[ProfileCompetence]]], list]:

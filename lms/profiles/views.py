@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from lms import unit_of_work
 from lms.auth import accounts
 from lms.auth.decorators import admin_required
 from lms.auth.models import User
@@ -57,8 +58,6 @@ def get_editable_profile_or_404(slug: str, for_user) -> Profile:
 @bp.get("/people/")
 def directory():
     signed_in = current_user.is_authenticated
-    if rules.ensure_profiles(utcnow()):
-        db.session.commit()
     filters = {
         "q": request.args.get("q", "").strip()[:100],
         "competence": request.args.get("competence", "").strip(),
@@ -106,7 +105,6 @@ def admin_add():
         flash(_("There is no account with this e-mail address. Invite the person first."), "danger")
         return redirect(url_for("profiles.directory"))
     profile = rules.get_or_create_profile(user, utcnow(), listed_by_admin=True)
-    db.session.commit()
     flash(_("%(name)s now has a profile. Fill it in or let them do it.", name=user.name), "success")
     return redirect(url_for("profiles.edit", slug=profile.slug))
 
@@ -130,17 +128,14 @@ def profile(slug):
 
 @bp.get("/people/by-email/<email>")
 def by_email(email):
-    """Course pages link trainers by e-mail; this finds (or first makes) their profile."""
+    """Course pages link trainers by e-mail; this finds their profile (made with their role: rules.init_hooks)."""
     try:
         user = User.by_email(accounts.normalise_email(email))
     except accounts.AccountError:
         user = None
     profile = rules.profile_of(user) if user else None
-    if user is None or not rules.is_eligible(user, profile):
+    if user is None or profile is None or not rules.is_eligible(user, profile):
         abort(404)
-    if profile is None:
-        profile = rules.get_or_create_profile(user, utcnow())
-        db.session.commit()
     return redirect(url_for("profiles.profile", slug=profile.slug))
 
 
@@ -170,9 +165,9 @@ def edit_own():
     profile = rules.profile_of(current_user)
     if not rules.is_eligible(current_user, profile):
         abort(403)
-    if profile is None:
+    if profile is None:  # an account given its role before profiles came with roles: made on its first visit
         profile = rules.get_or_create_profile(current_user, utcnow())
-        db.session.commit()
+        unit_of_work.write_on_read()
     return _edit(profile)
 
 
@@ -215,7 +210,7 @@ def _edit(profile: Profile):
 
 
 def _save(profile: Profile, form: ProfileForm, levels: dict[str, str]) -> dict[str, str]:
-    """Check everything, then store the photo, the changes and commit; returns the errors (nothing stored)."""
+    """Check everything, then store the photo and the changes; returns the errors (nothing stored)."""
     upload_dir = current_app.config["UPLOAD_DIR"]
     errors, processed = {}, None
     upload = form.photo.data
@@ -246,13 +241,14 @@ def _save(profile: Profile, form: ProfileForm, levels: dict[str, str]) -> dict[s
     elif form.remove_photo.data:
         profile.photo = None
     try:
-        db.session.commit()
+        db.session.flush()
     except Exception:
         db.session.rollback()
         photos.delete(upload_dir, new_photo)  # the row that would name it was not written
         raise
     if old_photo and old_photo != profile.photo:
-        photos.delete(upload_dir, old_photo)
+        # Only once the row no longer names it is committed (the request commits after this view).
+        unit_of_work.after_commit(lambda: photos.delete(upload_dir, old_photo))
     return {}
 
 

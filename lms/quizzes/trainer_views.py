@@ -60,7 +60,7 @@ def create_quiz(slug):
     quiz = existing or store.get_or_create_quiz(course, module)
     if existing is None:
         _mark_edited(quiz, utcnow())
-    db.session.commit()
+    db.session.flush()
     if existing is None:
         flash(_("Quiz “%(title)s” created. Add its first question, or import a GIFT file.", title=quiz.title),
               "success")
@@ -92,7 +92,6 @@ def quiz_settings(slug, quiz_id):
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            db.session.commit()
             flash(_("Quiz settings saved.") if changed else _("Nothing to save: the settings did not change."),
                   "success" if changed else "info")
             return redirect(quiz_url(quiz))
@@ -159,7 +158,7 @@ def _save_question(quiz, row, question):
     else:
         saved = store.update_question(row, question, now)
         flash(_("Question “%(name)s” saved.", name=question.name), "success")
-    db.session.commit()
+    db.session.flush()
     return redirect(quiz_url(quiz) + f"#q-{saved.id}")
 
 
@@ -169,7 +168,6 @@ def question_archive(slug, quiz_id, question_id):
     quiz = get_authored_quiz_or_404(slug, quiz_id, current_user)
     row = get_question_or_404(quiz, question_id)
     store.archive_question(row, utcnow())
-    db.session.commit()
     flash(_("Question “%(name)s” removed from the quiz. Past attempts keep it.", name=row.name), "success")
     return redirect(quiz_url(quiz) + "#questions")
 
@@ -183,6 +181,5 @@ def question_move(slug, quiz_id, question_id):
     if step not in ("-1", "1"):
         abort(400)
     if store.move_question(row, int(step), utcnow()):
-        db.session.commit()
         flash(_("Question order saved."), "success")
     return redirect(quiz_url(quiz) + f"#q-{row.id}")

@@ -46,7 +46,8 @@ def test_two_requests_creating_one_profile_make_one_row(pg_app):
     PostgreSQL only: SQLite refuses such an overlapping writer outright ("database is locked") instead of
     letting it wait on the index; it is the one-process default, where this overlap is rare."""
     db_app = pg_app
-    user = accounts.create_user("carla@example.com", "Carla Bianchi", roles=["trainer"])
+    # A guest expert, whose profile an admin adds (a trainer's comes with the role).
+    user = accounts.create_user("carla@example.com", "Carla Bianchi", roles=["learner"])
     db.session.commit()
     user_id = user.id
     winner = db.engine.connect()

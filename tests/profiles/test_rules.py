@@ -77,13 +77,38 @@ def test_get_or_create_makes_one_profile_with_the_its_as_default_organisation(cr
     assert profile.visibility == "signed_in"  # members-only until the person chooses
 
 
-def test_ensure_profiles_creates_the_missing_ones_once(create_user):
+def test_a_role_with_a_profile_brings_the_profile_in_its_transaction(create_user):
+    """The directory and profile pages only read: the profile is made when the role is given."""
     create_user("t1@example.com", "Tom One", roles=["trainer"])
     create_user("t2@example.com", "Tom Two", roles=["its_staff"])
-    create_user("l@example.com", "Lea Learner", roles=["learner"])
-    assert rules.ensure_profiles(utcnow()) == 2
+    learner = create_user("l@example.com", "Lea Learner", roles=["learner"])
+    assert sorted(db.session.scalars(select(Profile.slug))) == ["tom-one", "tom-two"]
+    learner.add_role("trainer")  # a role given later brings it too, once
     db.session.commit()
+    assert rules.profile_of(learner).slug == "lea-learner"
     assert rules.ensure_profiles(utcnow()) == 0
+
+
+def test_a_profile_shows_the_organisation_its_owner_joins_later(create_user):
+    from lms.orgs import people
+    from lms.orgs.models import Organisation
+
+    trainer = create_user("t1@example.com", "Tom One", roles=["trainer"])
+    assert rules.profile_of(trainer).organisation_id is None
+    its = Organisation(name="ITS Meccatronica", kind="its")
+    db.session.add(its)
+    people.add_member(its, trainer)
+    db.session.commit()
+    assert rules.profile_of(trainer).organisation_id == its.id
+
+
+def test_a_rolled_back_role_makes_no_profile(create_user):
+    learner = create_user("l@example.com", "Lea Learner", roles=["learner"])
+    learner.add_role("trainer")
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Profile.id))) == 0
 
 
 def test_who_sees_and_who_edits(create_user):
