@@ -39,4 +39,7 @@ def nav_context():
     if current_user.is_authenticated and current_user.is_admin:
         admin = list(ADMIN_NAV)
     active = request.endpoint or ""
-    return {"nav_main": main, "nav_admin": admin, "nav_active": active}
+    # What the header's links depend on, as base.html's cached_fragment key: the entries (the labels follow
+    # from them and the language), the page that is active, and the prefix url_for puts before each link.
+    key = (tuple(e for e, _label in main), tuple(e for e, _label in admin), active, request.script_root)
+    return {"nav_main": main, "nav_admin": admin, "nav_active": active, "nav_key": key}

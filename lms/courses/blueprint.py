@@ -4,8 +4,10 @@ uploads, export) and admin_views (content sync); `lms.courses.init_app` imports 
 routes on `bp`.
 """
 from flask import Blueprint, url_for
+from sqlalchemy import select
 
 from lms.auth.models import User
+from lms.extensions import db
 
 bp = Blueprint("courses", __name__)
 
@@ -17,8 +19,10 @@ def media_base(course) -> str:
 
 def trainer_links(course) -> list[tuple[str, str | None]]:
     """[(name, profile URL or None)] of the course's trainers: the account's name if there is one, else the e-mail."""
-    links = []
-    for email in course.trainer_emails or []:
-        user = User.by_email(email)
-        links.append((user.name if user is not None else email, url_for("profiles.by_email", email=email)))
-    return links
+    emails = list(course.trainer_emails or [])
+    if not emails:
+        return []
+    # One statement for all the trainers (the course page asked once per trainer).
+    keys = {email: email.strip().lower() for email in emails}  # accounts keep their e-mail in lower case
+    names = dict(db.session.execute(select(User.email, User.name).where(User.email.in_(set(keys.values())))).all())
+    return [(names.get(keys[email], email), url_for("profiles.by_email", email=email)) for email in emails]

@@ -11,6 +11,7 @@ when searching, so publishing or archiving needs no reindex.
 """
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from html.parser import HTMLParser
@@ -18,6 +19,7 @@ from html.parser import HTMLParser
 import snowballstemmer
 from sqlalchemy import ForeignKey, String, Text, column, delete, event, or_, select, table, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from lms.courses.models import AUDIENCES, Course, Module
@@ -73,11 +75,18 @@ class SearchHit:
     course_title: str = ""
 
 
+# Engines whose FTS5 table was found in place: a search asks sqlite_master once per process and database,
+# not once per query (a statement on every search page). Dropping the index forgets the engine.
+_FTS_SEEN = weakref.WeakSet()
+
+
 def _ensure(connection):
     dialect = connection.dialect.name
     if dialect == "sqlite":
         exists = connection.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'search_fts'")).first()
-        if not exists:
+        if exists:
+            _FTS_SEEN.add(connection.engine)
+        else:  # made in the caller's transaction: seen only at a later check, once it is surely committed
             for statement in SQLITE_DDL:
                 connection.execute(text(statement))
             connection.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
@@ -102,6 +111,7 @@ def drop_search_index(bind):
         with bind.begin() as connection:
             drop_search_index(connection)
     elif bind.dialect.name == "sqlite":
+        _FTS_SEEN.discard(bind.engine)
         for statement in SQLITE_DROP:
             bind.execute(text(statement))
     elif bind.dialect.name == "postgresql":
@@ -121,7 +131,8 @@ def _before_drop(table, connection, **kw):
 def _sqlite_ready():
     """On SQLite the FTS5 table may be missing (a database made before search existed): make it now,
     in the session's transaction, so it lasts once the caller commits."""
-    if db.session.get_bind().dialect.name == "sqlite":
+    bind = db.session.get_bind()
+    if bind.dialect.name == "sqlite" and bind not in _FTS_SEEN:
         _ensure(db.session.connection())
 
 
@@ -294,8 +305,22 @@ def search_courses(query: str, language: str | None = None, audience: str | None
                 .order_by(text("bm25(search_fts, 10.0, 1.0)"), SearchDocument.id))
     prefixes = [s for alts in alternatives for s in alts]
     hits = []
-    for doc, course_slug, course_title, module_slug in db.session.execute(stmt.limit(limit)):
+    for doc, course_slug, course_title, module_slug in _execute_search(stmt.limit(limit)):
         hits.append(SearchHit(course_id=doc.course_id, module_id=doc.module_id, title=doc.title,
                               snippet=snippet(doc.body, prefixes), course_slug=course_slug,
                               module_slug=module_slug, course_title=course_title))
     return hits
+
+
+def _execute_search(stmt):
+    """Run a search; on SQLite, an FTS5 table dropped since this process last saw it is made again (from
+    search_documents) and the search repeated. A failed SELECT leaves an SQLite transaction usable."""
+    try:
+        return db.session.execute(stmt).all()
+    except OperationalError as exc:
+        bind = db.session.get_bind()
+        if bind.dialect.name != "sqlite" or "search_fts" not in str(exc.orig):
+            raise
+        _FTS_SEEN.discard(bind)
+        _sqlite_ready()
+        return db.session.execute(stmt).all()

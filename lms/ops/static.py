@@ -31,13 +31,24 @@ def _static_folder(app, endpoint: str | None) -> str | None:
     return getattr(owner, "static_folder", None)
 
 
+@cache
+def _deployed_version(folder: str, filename: str) -> str | None:
+    """file_version once per file and process: a deployed file changes only with a restart (see init_app)."""
+    return file_version(folder, filename)
+
+
 def init_app(app):
+    # A page names about ten static files; resolving and stat-ing each on every request was a tenth of the
+    # module page's time. Outside debug mode the hash is worked out once per process; in debug mode (files
+    # edited while the server runs) every request checks the file's modification time, as before.
+    version_of = file_version if app.debug else _deployed_version
+
     @app.url_defaults
     def static_version(endpoint, values):
         folder = _static_folder(app, endpoint)
         filename = values.get("filename")
         if folder and filename and "v" not in values:
-            version = file_version(folder, filename)
+            version = version_of(folder, filename)
             if version:
                 values["v"] = version
 
@@ -48,7 +59,7 @@ def init_app(app):
         folder = _static_folder(app, request.endpoint)
         version = request.args.get("v")
         if folder and version and response.status_code in (200, 304) and request.view_args:
-            if version == file_version(folder, request.view_args.get("filename", "")):
+            if version == version_of(folder, request.view_args.get("filename", "")):
                 response.headers["Cache-Control"] = IMMUTABLE
                 response.headers.pop("Expires", None)  # Cache-Control says it; an old Expires would contradict
         return response

@@ -59,17 +59,18 @@ def gradable_count(quiz: Quiz) -> int:
     return sum(1 for row in quiz.live_questions if QUESTION_TYPES[row.qtype].gradable)
 
 
-def question_counts(quiz: Quiz) -> tuple[int, int]:
-    """(live questions, gradable ones) of ``quiz``: counted by the database unless the questions are loaded
-    already, so a page showing the quiz's box does not load and decode every question."""
-    if "questions" in quiz.__dict__:
-        return len(quiz.live_questions), gradable_count(quiz)
+def quiz_with_counts(course, key: str) -> tuple[Quiz | None, int, int]:
+    """(the course's quiz with this key or None, its live questions, the gradable ones) in one statement: the
+    module and course pages show a quiz's box on every request, and asked for the quiz and its counts apart."""
+    question = QuizQuestion.__table__
     rows = db.session.execute(
-        select(QuizQuestion.qtype, func.count()).where(QuizQuestion.quiz_id == quiz.id,
-                                                       QuizQuestion.archived_at.is_(None))
-        .group_by(QuizQuestion.qtype))
-    counts = dict(rows.all())
-    return sum(counts.values()), sum(n for qtype, n in counts.items() if QUESTION_TYPES[qtype].gradable)
+        select(Quiz, question.c.qtype, func.count(question.c.id))
+        .outerjoin(question, (question.c.quiz_id == Quiz.id) & question.c.archived_at.is_(None))
+        .where(Quiz.course_id == course.id, Quiz.key == key).group_by(Quiz.id, question.c.qtype)).all()
+    if not rows:
+        return None, 0, 0
+    counts = {qtype: n for _quiz, qtype, n in rows if qtype is not None}
+    return rows[0][0], sum(counts.values()), sum(n for qtype, n in counts.items() if QUESTION_TYPES[qtype].gradable)
 
 
 def is_available(quiz: Quiz) -> bool:

@@ -89,3 +89,26 @@ def test_the_cached_parts_follow_the_readers_language(app, client, create_user, 
     client.post("/language", data={"language": "it"})
     html = _page(client)
     assert "Modulo 2 di 3" in html and "Module 2 of 3" not in html
+
+
+def _menu(html: str) -> str:
+    return html.split('<ul class="navbar-nav me-auto">')[1].split("</ul>")[0]
+
+
+def test_the_menu_built_once_still_follows_role_page_and_language(app, create_user):
+    create_user("lea@example.com", "Lea")
+    create_user("tina@example.com", "Tina", roles=("trainer",))
+    make_course()
+    learner, trainer = app.test_client(), app.test_client()
+    for client, email in ((learner, "lea@example.com"), (trainer, "tina@example.com")):
+        assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    on_catalogue = _menu(_page(learner, "/courses/"))
+    assert 'aria-current="page" href="/courses/"' in on_catalogue and "Authoring" not in on_catalogue
+    trainers = _menu(_page(trainer, "/courses/"))  # same page, another role: another menu
+    assert "Authoring" in trainers and 'aria-current="page" href="/courses/"' in trainers
+    elsewhere = _menu(_page(learner, "/courses/digital-basics/m2"))  # same person, another page
+    assert "aria-current" not in elsewhere
+    learner.post("/language", data={"language": "it"})
+    italian = _menu(_page(learner, "/courses/"))
+    assert "Corsi" in italian and ">Courses<" not in italian
+    assert "Lea" in _page(learner, "/courses/") and "Tina" in _page(trainer, "/courses/")  # names outside it

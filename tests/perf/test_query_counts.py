@@ -25,10 +25,10 @@ LEARNER = "learner@example.com"
 
 # path, signed in with "session" or "token", ceiling: the most statements the page may need
 PAGES = {
-    "module page": ("/courses/c0/m1", "session", 10),
-    "course page": ("/courses/c0", "session", 9),
+    "module page": ("/courses/c0/m1", "session", 9),
+    "course page": ("/courses/c0", "session", 8),
     "catalogue": ("/courses/", "session", 6),
-    "catalogue search": ("/courses/?q=module", "session", 8),
+    "catalogue search": ("/courses/?q=module", "session", 7),
     "my learning": ("/progress/me", "session", 16),  # progress, attempts, bookings, certificates
     "API course": ("/api/v1/courses/c0", "token", 4),
     "API my progress": ("/api/v1/me/progress", "token", 5),
