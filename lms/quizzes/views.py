@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms import unit_of_work
 from lms.api.body import json_object
 from lms.courses import enrolment
 from lms.dbtypes import utcnow
@@ -27,8 +28,10 @@ def quiz_url(quiz: Quiz, endpoint: str = "quizzes.module_quiz") -> str:
 
 
 def _close_expired(quiz: Quiz) -> None:
+    # An attempt whose time is up is submitted by the first page that sees it: a deliberate write on read,
+    # once per attempt (lms.unit_of_work).
     if rules.close_expired_attempts(utcnow(), user=current_user, quiz=quiz):
-        db.session.commit()
+        unit_of_work.write_on_read()
 
 
 # The intro page ----------------------------------------------------------------------------------------------
@@ -68,7 +71,7 @@ def _start(quiz: Quiz):
         db.session.rollback()
         flash(str(exc), "warning")
         return redirect(quiz_url(quiz))
-    db.session.commit()
+    db.session.flush()  # the attempt's id, for its address
     return redirect(url_for("quizzes.take", attempt_id=attempt.id))
 
 
@@ -91,7 +94,7 @@ def _open_attempt_or_redirect(attempt: Attempt):
     now = utcnow()
     if policy.is_expired(attempt, now):
         rules.submit_attempt(attempt, now)
-        db.session.commit()
+        unit_of_work.write_on_read()  # as in _close_expired
         flash(_("Time is up: your attempt was submitted with the answers saved in time."), "info")
     if attempt.state != "in_progress":
         return redirect(url_for("quizzes.result", attempt_id=attempt.id))
@@ -153,12 +156,10 @@ def save(attempt_id):
         except rules.AttemptError as exc:
             db.session.rollback()
             return jsonify({"error": {"code": exc.code, "message": str(exc)}}), 409 if exc.code == "closed" else 400
-        db.session.commit()
         return jsonify({"saved_at": response.saved_at.isoformat(), "question_id": response.question_id})
     if not _save_form(attempt, now):
         flash(_("This attempt no longer takes answers."), "warning")
         return _open_attempt_or_redirect(attempt) or redirect(url_for("quizzes.take", attempt_id=attempt.id))
-    db.session.commit()
     flash(_("Your answers are saved."), "success")
     return redirect(url_for("quizzes.take", attempt_id=attempt.id, page=request.form.get("goto", 1, type=int)))
 
@@ -172,7 +173,6 @@ def submit(attempt_id):
     now = utcnow()
     if request.method == "POST" and attempt.state == "in_progress":
         _save_form(attempt, now)
-        db.session.commit()
     if attempt.state == "in_progress" and not policy.is_expired(attempt, now) and \
             (request.method == "GET" or request.form.get("confirmed") != "1"):
         questions = taking.attempt_questions(attempt)
@@ -180,7 +180,7 @@ def submit(attempt_id):
         return render_template("quizzes/confirm.html", attempt=attempt, quiz=attempt.quiz, unanswered=unanswered,
                                total=sum(1 for q in questions if q.number), per_page=taking.PER_PAGE)
     if rules.submit_attempt(attempt, now):
-        db.session.commit()
+        unit_of_work.write_on_read()  # a GET here submits only an attempt whose time is up
         flash(_("Your attempt is submitted."), "success")
     return redirect(url_for("quizzes.result", attempt_id=attempt.id))
 
