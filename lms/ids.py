@@ -4,7 +4,12 @@ Ids are INTEGER columns: PostgreSQL refuses a number above 2**31 - 1 outright (a
 above 2**63 - 1. Anything outside 1..MAX_ID cannot name a row, so it is answered "not found" before it
 reaches the database.
 """
+from collections.abc import Callable
+
+from flask import abort
 from werkzeug.routing import IntegerConverter
+
+from lms.extensions import db
 
 MAX_ID = 2**31 - 1
 
@@ -12,6 +17,15 @@ MAX_ID = 2**31 - 1
 def is_id(value) -> bool:
     """True for an int that can be a row id (bool is not one)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def get_or_404(model, object_id: int, allowed: Callable[[object], bool] = lambda row: True):
+    """The `model` row with this id if `allowed(row)`; else a 404, so that a row the caller may not see looks
+    like one that does not exist. An id no row can have is a 404 before it reaches the database."""
+    row = db.session.get(model, object_id) if is_id(object_id) else None
+    if row is None or not allowed(row):
+        abort(404)
+    return row
 
 
 def parse_id(text: str | None) -> int | None:

@@ -7,16 +7,15 @@
   staff of a centre the company shares its results with *by name*.
 - A centre's distribution: admins, and ITS staff or managers who are members of that centre.
 """
-from flask import abort
 from sqlalchemy import select
 
 from lms.assessment.models import Assessment, AssessmentShare
 from lms.extensions import db
+from lms.ids import MAX_ID, get_or_404  # noqa: F401  (MAX_ID: the assessment views check ids of their own)
 from lms.orgs import people
 from lms.orgs.models import Organisation
 
 CENTRE_KINDS = ("its", "competence_centre")
-MAX_ID = 2**31 - 1  # larger ids cannot exist; PostgreSQL would refuse them as integers
 
 
 def _signed_in(user) -> bool:
@@ -35,12 +34,7 @@ def get_assessment_or_404(assessment_id: int, for_user) -> Assessment:
 
     :raise 404: no such version, or another company's (its existence is not revealed).
     """
-    if not 0 < assessment_id <= MAX_ID:
-        abort(404)
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None or not can_see_assessment(for_user, assessment):
-        abort(404)
-    return assessment
+    return get_or_404(Assessment, assessment_id, lambda row: can_see_assessment(for_user, row))
 
 
 def can_see_company_results(user, company: Organisation) -> bool:
@@ -60,12 +54,7 @@ def can_see_company_results(user, company: Organisation) -> bool:
 
 def get_company_or_404(organisation_id: int, for_user) -> Organisation:
     """A company whose results `for_user` may see. :raise 404: no such company, or not theirs to see."""
-    if not 0 < organisation_id <= MAX_ID:
-        abort(404)
-    company = db.session.get(Organisation, organisation_id)
-    if company is None or not can_see_company_results(for_user, company):
-        abort(404)
-    return company
+    return get_or_404(Organisation, organisation_id, lambda row: can_see_company_results(for_user, row))
 
 
 def can_see_centre(user, centre: Organisation) -> bool:
@@ -78,12 +67,7 @@ def can_see_centre(user, centre: Organisation) -> bool:
 
 
 def get_centre_or_404(centre_id: int, for_user) -> Organisation:
-    if not 0 < centre_id <= MAX_ID:
-        abort(404)
-    centre = db.session.get(Organisation, centre_id)
-    if centre is None or not can_see_centre(for_user, centre):
-        abort(404)
-    return centre
+    return get_or_404(Organisation, centre_id, lambda row: can_see_centre(for_user, row))
 
 
 def centres_of(user) -> list[Organisation]:

@@ -1,5 +1,4 @@
 """ITS foundations and competence centres: the maturity of the companies that share their results with them."""
-from flask import Response as HttpResponse
 from flask import render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -9,6 +8,7 @@ from lms.assessment import access, export, scoring, sharing
 from lms.assessment.blueprint import bp
 from lms.assessment.models import SECTORS, SIZES
 from lms.assessment.questionnaire import questionnaire
+from lms.http import attachment
 
 
 def _rows(centre):
@@ -48,8 +48,7 @@ def _table(centre):
 def export_csv(centre_id):
     centre = access.get_centre_or_404(centre_id, current_user)
     header, rows = _table(centre)
-    return HttpResponse(export.to_csv(header, rows), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="maturity-centre-{centre.id}.csv"'})
+    return attachment(export.to_csv(header, rows), f"maturity-centre-{centre.id}.csv", "text/csv")
 
 
 @bp.get("/centres/<int:centre_id>/export.xlsx")
@@ -57,7 +56,5 @@ def export_csv(centre_id):
 def export_xlsx(centre_id):
     centre = access.get_centre_or_404(centre_id, current_user)
     header, rows = _table(centre)
-    return HttpResponse(
-        export.to_xlsx(_("Maturity"), header, rows),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="maturity-centre-{centre.id}.xlsx"'})
+    return attachment(export.to_xlsx(_("Maturity"), header, rows), f"maturity-centre-{centre.id}.xlsx",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

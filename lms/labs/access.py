@@ -9,10 +9,9 @@ from sqlalchemy import select
 
 from lms.auth.models import User
 from lms.extensions import db
+from lms.ids import MAX_ID, get_or_404  # noqa: F401  (MAX_ID: booking checks ids from a form against it)
 from lms.labs.models import Booking, Lab, LabSession
 from lms.orgs.people import organisations_of
-
-MAX_ID = 2**31 - 1  # larger ids in a URL or a body cannot exist: a 404, not a database overflow
 
 
 def _signed_in(user) -> bool:
@@ -84,9 +83,7 @@ def get_session_or_404(session_id: int, for_user=None, manage: bool = False) -> 
 
     :raise 404: no such session. :raise 403: `manage` and the person does not manage it.
     """
-    session = db.session.get(LabSession, session_id) if 0 < session_id <= MAX_ID else None
-    if session is None:
-        abort(404)
+    session = get_or_404(LabSession, session_id)
     if manage and not can_manage_session(for_user, session):
         abort(403)
     return session
@@ -97,7 +94,4 @@ def get_booking_or_404(booking_id: int, for_user) -> Booking:
 
     :raise 404: no such booking, or someone else's (its existence is not revealed).
     """
-    booking = db.session.get(Booking, booking_id) if 0 < booking_id <= MAX_ID else None
-    if booking is None or not can_see_booking(for_user, booking):
-        abort(404)
-    return booking
+    return get_or_404(Booking, booking_id, lambda row: can_see_booking(for_user, row))

@@ -12,6 +12,7 @@ from lms.auth.decorators import admin_required
 from lms.auth.invitations import send_invitation
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.ids import get_or_404
 from lms.orgs import enrolment, people
 from lms.orgs.forms import CohortForm, CsvCommitForm, CsvUploadForm, OrganisationForm
 from lms.orgs.models import KINDS, Cohort, Membership, Organisation
@@ -21,7 +22,7 @@ bp = Blueprint("orgs", __name__, url_prefix="/admin/organisations")
 
 
 def get_organisation_or_404(org_id: int) -> Organisation:
-    return db.session.get(Organisation, org_id) or abort(404)
+    return get_or_404(Organisation, org_id)
 
 
 @bp.get("/")
@@ -101,9 +102,7 @@ def add_cohort(org_id):
 @bp.post("/<int:org_id>/members/<int:membership_id>/role")
 @admin_required
 def set_member_role(org_id, membership_id):
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.organisation_id != org_id:
-        abort(404)
+    membership = get_or_404(Membership, membership_id, lambda row: row.organisation_id == org_id)
     role = request.form.get("role", "")
     try:
         people.add_member(membership.organisation, membership.user, role)
@@ -118,9 +117,7 @@ def set_member_role(org_id, membership_id):
 @bp.post("/<int:org_id>/members/<int:membership_id>/remove")
 @admin_required
 def remove_member(org_id, membership_id):
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.organisation_id != org_id:
-        abort(404)
+    membership = get_or_404(Membership, membership_id, lambda row: row.organisation_id == org_id)
     name = membership.user.name
     db.session.delete(membership)
     flash(_("%(name)s is no longer a member.", name=name), "success")
@@ -130,9 +127,7 @@ def remove_member(org_id, membership_id):
 @bp.get("/<int:org_id>/cohorts/<int:cohort_id>")
 @admin_required
 def cohort(org_id, cohort_id):
-    row = db.session.get(Cohort, cohort_id)
-    if row is None or row.organisation_id != org_id:
-        abort(404)
+    row = get_or_404(Cohort, cohort_id, lambda row: row.organisation_id == org_id)
     return render_template("orgs/cohort.html", cohort=row, organisation=row.organisation)
 
 

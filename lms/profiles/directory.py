@@ -1,6 +1,5 @@
 """The people directory: find trainers and ITS teachers by name, competence, organisation, language, ITS."""
 import math
-from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, exists, func, or_, select
@@ -9,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from lms.auth.models import User, UserRole
 from lms.extensions import db
 from lms.orgs.models import Membership, Organisation
+from lms.paging import Page
 from lms.profiles import vocabulary
 from lms.profiles.models import PROFILE_ROLES, Profile, ProfileCompetence
 
@@ -21,34 +21,6 @@ class DirectoryError(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
-
-
-@dataclass
-class DirectoryPage:
-    items: list[Profile]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
 
 
 def listed_profiles(signed_in: bool):
@@ -88,7 +60,7 @@ def check_filters(competence: str = "", organisation_id: int | None = None, lang
 
 
 def search(name: str = "", competence: str = "", organisation_id: int | None = None, language: str = "",
-           its: bool = False, page: int = 1, per_page: int = PER_PAGE, signed_in: bool = False) -> DirectoryPage:
+           its: bool = False, page: int = 1, per_page: int = PER_PAGE, signed_in: bool = False) -> Page:
     """One page of matching profiles, ordered by name (experts first when filtering by a competence).
 
     `name` matches a person's name, headline or free tags; `competence` is a vocabulary slug; `organisation_id`
@@ -128,7 +100,7 @@ def search(name: str = "", competence: str = "", organisation_id: int | None = N
         query.options(selectinload(Profile.user), selectinload(Profile.organisation))  # one query each per page
         .order_by(*order, func.lower(User.name), Profile.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return DirectoryPage(list(items), total, page, per_page)
+    return Page(page, per_page, total, list(items))
 
 
 def competence_counts(signed_in: bool) -> dict[str, int]:

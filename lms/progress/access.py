@@ -13,10 +13,9 @@ from sqlalchemy import select
 from lms.auth.models import User, UserRole
 from lms.courses.models import Course, Enrolment
 from lms.extensions import db
+from lms.ids import MAX_ID, get_or_404
 from lms.orgs import people
 from lms.orgs.models import Cohort, Membership, Organisation
-
-MAX_ID = 2**31 - 1  # larger ids cannot exist; PostgreSQL would refuse them as integers
 
 
 def _signed_in(user) -> bool:
@@ -57,24 +56,14 @@ def can_see_organisation(user, organisation: Organisation) -> bool:
 
 def get_organisation_or_404(organisation_id: int, for_user) -> Organisation:
     """:raise 404: no such organisation, or one whose progress `for_user` may not see."""
-    if not 0 < organisation_id <= MAX_ID:
-        abort(404)
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not can_see_organisation(for_user, organisation):
-        abort(404)
-    return organisation
+    return get_or_404(Organisation, organisation_id, lambda row: can_see_organisation(for_user, row))
 
 
 def get_cohort_or_404(organisation: Organisation, cohort_id: int | None) -> Cohort | None:
     """A cohort of `organisation` named by a filter; None when none is named. :raise 404: another's cohort."""
     if cohort_id is None:
         return None
-    if not 0 < cohort_id <= MAX_ID:
-        abort(404)
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or cohort.organisation_id != organisation.id:
-        abort(404)
-    return cohort
+    return get_or_404(Cohort, cohort_id, lambda row: row.organisation_id == organisation.id)
 
 
 def organisation_scope(organisation: Organisation):

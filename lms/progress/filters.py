@@ -1,10 +1,10 @@
 """Report filters and paging from a query string, shared by pages and the API. Bad values are a 400 with a
 clear message, never a 500; ids of things the caller may not see are a 404 (lms.progress.access)."""
-from dataclasses import dataclass
 
 from werkzeug.exceptions import BadRequest
 
 from lms.auth.models import ROLES
+from lms.paging import Page
 from lms.progress import access
 from lms.progress.queries import Filters
 
@@ -35,39 +35,6 @@ def parse_filters(args, organisation=None) -> Filters:
         access.get_cohort_or_404(organisation, cohort_id)
     return Filters(cohort_id=cohort_id, course_id=_whole(args, "course"), role=role,
                    inactive_days=_whole(args, "inactive", 1, 3650))
-
-
-@dataclass
-class Page:
-    """What the shared pager macro needs."""
-
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self):
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self):
-        return self.page + 1 if self.has_next else None
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
 
 
 def parse_page(args, total: int, default_per_page: int = 50) -> Page:

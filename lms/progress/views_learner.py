@@ -1,12 +1,13 @@
 """The learner's own pages: "my learning" (progress, next step, quiz results, bookings, certificates) and the
 certificate PDF."""
-from flask import Response, abort, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import format_date, gettext
 from flask_login import current_user, login_required
 
 from lms.courses import enrolment, reading
 from lms.dbtypes import utcnow
-from lms.extensions import db
+from lms.http import attachment
+from lms.ids import get_or_404
 from lms.notify.mail import absolute_url
 from lms.progress import access, certificates, detail, queries
 from lms.progress.blueprint import bp
@@ -36,12 +37,7 @@ def learning():
 
 def get_certificate_or_404(certificate_id: int, for_user) -> Certificate:
     """The certificate's owner and admins; anyone else a 404."""
-    if not 0 < certificate_id <= access.MAX_ID:
-        abort(404)
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None or not (for_user.is_admin or certificate.user_id == for_user.id):
-        abort(404)
-    return certificate
+    return get_or_404(Certificate, certificate_id, lambda row: for_user.is_admin or row.user_id == for_user.id)
 
 
 def certificate_file(certificate: Certificate) -> bytes:
@@ -60,8 +56,7 @@ def certificate_file(certificate: Certificate) -> bytes:
 def certificate(certificate_id):
     row = get_certificate_or_404(certificate_id, current_user)
     name = f"certificate-{row.course.slug}-{row.code}.pdf"
-    return Response(certificate_file(row), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(certificate_file(row), name, "application/pdf")
 
 
 def certificate_url(row: Certificate) -> str:

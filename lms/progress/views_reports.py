@@ -2,7 +2,7 @@
 filters, charts, per-learner drill-down and CSV/XLSX export. One view for both kinds; access.py decides."""
 import json
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from lms.auth.models import ROLES
 from lms.courses.models import Course
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.http import attachment
 from lms.progress import access, detail, exports, filters, queries
 from lms.progress.blueprint import bp
 
@@ -70,8 +71,7 @@ def organisation_export(organisation_id, fmt):
     now, chosen, scope = _report_args(organisation)
     rows = queries.rows(scope, chosen, now, limit=MAX_EXPORT_ROWS)
     name = f"progress-{organisation.id}-{now:%Y%m%d}.{fmt}"
-    return Response(exports.rows_file(rows, fmt), mimetype=exports.MIMETYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(exports.rows_file(rows, fmt), name, exports.MIMETYPES[fmt])
 
 
 @bp.get("/organisations/<int:organisation_id>/learners/<int:user_id>")

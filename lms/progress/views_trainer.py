@@ -1,9 +1,10 @@
 """A trainer's view of the courses they teach: participants and gradebook (learner x module), drill-down and
 CSV/XLSX export. Only for courses the trainer teaches (admins: all)."""
-from flask import Response, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
 from lms.dbtypes import utcnow
+from lms.http import attachment
 from lms.progress import access, detail, exports, filters, queries
 from lms.progress.blueprint import bp
 
@@ -39,8 +40,7 @@ def course_export(slug, fmt):
     header, lines = detail.gradebook_lines(detail.gradebook(course, [r.user_id for r in rows]), rows)
     body = exports.to_xlsx(header, lines, title=course.slug) if fmt == "xlsx" else exports.to_csv(header, lines)
     name = f"gradebook-{course.slug}-{now:%Y%m%d}.{fmt}"
-    return Response(body, mimetype=exports.MIMETYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(body, name, exports.MIMETYPES[fmt])
 
 
 @bp.get("/courses/<slug>/learners/<int:user_id>")

@@ -132,31 +132,30 @@ def _rows(values: dict) -> list[tuple[int, dict]]:
     return list(enumerate(values.get("answers") or []))
 
 
-def _choice_answers(values, fmt, errors) -> list[Answer]:
-    answers = []
+def _text_rows(values, errors, no_text):
+    """(index, row, text, feedback) of the answer rows with a text or a feedback; a feedback without a text is
+    the error `no_text`."""
     for i, row in _rows(values):
         if _is_blank(row, ("text", "feedback")):
             continue
         text, feedback = _text(row, "text").strip(), _text(row, "feedback").strip()
         if not text:
-            errors.add(f"answers-{i}-text", _l("Write the answer, or clear its feedback."))
-        answers.append(Answer(text=text, fraction=_fraction(row, errors, f"answers-{i}-weight", 0),
-                              feedback=feedback, text_format=_format(row.get("text_format"), fmt),
-                              feedback_format=_format(row.get("feedback_format"), fmt)))
-    return answers
+            errors.add(f"answers-{i}-text", no_text)
+        yield i, row, text, feedback
+
+
+def _choice_answers(values, fmt, errors) -> list[Answer]:
+    return [Answer(text=text, fraction=_fraction(row, errors, f"answers-{i}-weight", 0), feedback=feedback,
+                   text_format=_format(row.get("text_format"), fmt),
+                   feedback_format=_format(row.get("feedback_format"), fmt))
+            for i, row, text, feedback in _text_rows(values, errors, _l("Write the answer, or clear its feedback."))]
 
 
 def _short_answers(values, fmt, errors) -> list[Answer]:
-    answers = []
-    for i, row in _rows(values):
-        if _is_blank(row, ("text", "feedback")):
-            continue
-        text, feedback = _text(row, "text").strip(), _text(row, "feedback").strip()
-        if not text:
-            errors.add(f"answers-{i}-text", _l("Write the accepted answer, or clear its feedback."))
-        answers.append(Answer(text=text, fraction=_fraction(row, errors, f"answers-{i}-weight", 100),
-                              feedback=feedback, feedback_format=_format(row.get("feedback_format"), fmt)))
-    return answers
+    no_text = _l("Write the accepted answer, or clear its feedback.")
+    return [Answer(text=text, fraction=_fraction(row, errors, f"answers-{i}-weight", 100), feedback=feedback,
+                   feedback_format=_format(row.get("feedback_format"), fmt))
+            for i, row, text, feedback in _text_rows(values, errors, no_text)]
 
 
 def _numerical_answers(values, fmt, errors) -> list[Answer]:
