@@ -74,15 +74,21 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+def watch_errors(page):
+    """The list that collects `page`'s script errors and CSP refusals from now on."""
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # 4xx pages are expected in some tests ("Failed to load resource"); CSP refusals and script errors are not.
     page.on("console", lambda msg: msg.type == "error" and "Failed to load resource" not in msg.text
             and errors.append(msg.text))
+    return errors
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = watch_errors(page)
     yield page
     context.close()
     # A CSP violation or a script error shows up here: the pages must run clean.

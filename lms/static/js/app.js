@@ -29,6 +29,26 @@
         .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 90).replace(/-+$/, "");
     });
   });
+  // A table or code block wider than its box scrolls sideways: keyboard users reach it with Tab and scroll it with
+  // the arrow keys (WCAG 2.1.1). Only boxes that scroll at this width become tab stops, named by their section.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-responsive, [class*='table-responsive-'], .prose pre").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        var section = box.closest("[aria-labelledby]");
+        box.setAttribute("tabindex", "0");
+        if (section) {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
+        }
+        box.setAttribute("data-scroll-stop", "");
+      } else if (!scrolls && box.hasAttribute("data-scroll-stop")) {
+        ["tabindex", "role", "aria-labelledby", "data-scroll-stop"].forEach(function (name) { box.removeAttribute(name); });
+      }
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
   // Copy buttons.
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
