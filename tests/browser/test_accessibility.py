@@ -88,6 +88,27 @@ def test_every_page_a_visitor_reaches_passes_axe(live_server, browser, page):
     assert not problems, f"{len(visited)} pages crawled:\n" + "\n".join(problems)
 
 
+def test_a_table_that_scrolls_sideways_is_a_named_tab_stop_only_while_it_scrolls(live_server, browser):
+    context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, "its@officina.example")
+        page.goto(live_server.url + "/progress/cohorts")
+        boxes = page.locator(".table-responsive")
+        assert boxes.count() >= 2
+        for box in boxes.all():
+            assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # a phone is too narrow for them
+            assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+            assert page.locator("#" + box.get_attribute("aria-labelledby")).inner_text()  # a section heading
+        page.set_viewport_size({"width": 1920, "height": 900})
+        page.wait_for_function("() => Array.from(document.querySelectorAll('.table-responsive'))"
+                               ".some(el => !el.hasAttribute('tabindex'))")
+        for box in boxes.all():
+            assert (box.get_attribute("tabindex") == "0") == box.evaluate("el => el.scrollWidth > el.clientWidth + 1")
+    finally:
+        context.close()
+
+
 def test_the_focus_ring_is_visible(live_server, page):
     page.goto(live_server.url + "/courses/")
     page.keyboard.press("Tab")  # the skip link

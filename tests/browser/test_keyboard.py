@@ -137,6 +137,10 @@ def test_saving_in_the_module_editor_with_the_keyboard(live_server, page):
     page.keyboard.press("Tab")  # out of the text: Tab is not swallowed by the editor
     tab_to(page, lambda f: f["text"].startswith("What changed"))
     page.keyboard.type("A heading, by keyboard")
+    page.keyboard.press("Shift+Tab")  # back into the preview (its last link, or the pane itself), and forward again
+    assert page.evaluate("document.getElementById('preview').contains(document.activeElement)")
+    page.keyboard.press("Tab")
+    assert focused(page)["text"].startswith("What changed")
     tab_to(page, "Save")
     follow(page)
     expect(page.get_by_text(re.compile(r"Saved as revision \d+\."))).to_be_visible()
