@@ -1,7 +1,7 @@
-"""Fixtures: app, client, runner, a login helper, factories, and db_url over SQLite and PostgreSQL."""
+"""Fixtures: app, client, runner, a login helper, factories, db_url over SQLite and PostgreSQL, fresh PostgreSQL
+databases and a real SMTP server (made of tests/support.py)."""
 import os
 import shutil
-import uuid
 
 import flask_babel
 import pytest
@@ -10,6 +10,7 @@ from flask import g
 from lms import create_app
 from lms.auth import passwords
 from lms.extensions import db as _db
+from tests.support import fresh_postgres_database, running_smtp_sink
 
 # Argon2 at its cheapest: a hash costs ~0.1 s with production parameters and tests make hundreds.
 passwords.set_parameters(time_cost=1, memory_cost=8, parallelism=1)
@@ -18,7 +19,6 @@ pytest_plugins = ["tests.browser_fixtures"]
 
 PASSWORD = "correct-horse-battery"
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared")
-PG_ADMIN_URL = os.environ.get("LMS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def base_config(tmp_path, **extra):
@@ -133,19 +133,24 @@ def outbox(app):
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    psycopg = pytest.importorskip("psycopg")
-    name = f"lms_test_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL is not reachable: {exc}")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_postgres_url():
+    """A PostgreSQL database of this test's own (for tests that run servers on it and need it empty)."""
+    with fresh_postgres_database() as url:
+        yield url
+
+
+# A real SMTP server ------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server (aiosmtpd) on loopback; `.port`, and `.messages` as they arrive."""
+    with running_smtp_sink() as sink:
+        yield sink
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -179,7 +184,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         params = getattr(getattr(item, "callspec", None), "params", {})
-        if "postgres_url" in names or params.get("db_url") == "postgresql" or "postgresql" in params.values():
+        if names & {"postgres_url", "fresh_postgres_url"} or "postgresql" in params.values():
             item.add_marker(pytest.mark.postgres)
         if names & {"browser", "page", "in_browser"}:
             item.add_marker(pytest.mark.browser)

@@ -1,6 +1,7 @@
 """The `lms users` and `lms demo` commands."""
 from lms.auth.models import User
 from lms.orgs.models import Organisation
+from tests.support import free_port
 
 
 def test_users_create_and_token(app, runner, client):
@@ -52,16 +53,13 @@ def test_demo_accounts_can_sign_in(app, runner, client):
 def test_lms_run_serves_the_app(tmp_path):
     """The console script's `run` really serves (Flask ignores app.run() inside its CLI)."""
     import os
-    import socket
     import subprocess
     import sys
     import time
     import urllib.request
     from pathlib import Path
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     lms = Path(sys.executable).with_name("lms")
     env = dict(os.environ, LMS_DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}", LMS_SECRET_KEY="x" * 32)
     subprocess.run([str(lms), "db", "upgrade"], env=env, check=True, capture_output=True)
@@ -104,14 +102,6 @@ def _serve(env, port):
     raise AssertionError(f"lms run did not answer on its port: {server.communicate(timeout=10)[0]!r}")
 
 
-def _free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_lms_run_links_follow_its_port_unless_the_base_url_is_set(tmp_path):
     """API `url` fields (and e-mailed links, built the same way) name the port `lms run` serves on."""
     import json
@@ -141,10 +131,10 @@ def test_lms_run_links_follow_its_port_unless_the_base_url_is_set(tmp_path):
             server.terminate()
             server.wait(10)
 
-    port = _free_port()
+    port = free_port()
     urls = module_urls(port, env)
     assert urls and all(u.startswith(f"http://127.0.0.1:{port}/courses/") for u in urls)
-    explicit = module_urls(_free_port(), dict(env, LMS_BASE_URL="https://lms.example.org"))
+    explicit = module_urls(free_port(), dict(env, LMS_BASE_URL="https://lms.example.org"))
     assert explicit and all(u.startswith("https://lms.example.org/courses/") for u in explicit)
 
 

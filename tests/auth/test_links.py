@@ -1,9 +1,6 @@
 """Password reset and invitation links, end to end through the mail outbox and a real SMTP server."""
 import re
-import socket
 import time
-
-import pytest
 
 from lms.auth.models import User
 from lms.extensions import db
@@ -79,35 +76,9 @@ def test_inviting_an_existing_person_adds_the_role_without_a_mail(app, client, c
     assert outbox(app) == []
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
-    from aiosmtpd.controller import Controller
-
-    class Sink:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-            self.messages.append(envelope)
-            return "250 OK"
-
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller, sink
-    controller.stop()
-
-
-def test_mail_goes_through_smtp_when_a_host_is_set(app_factory, smtp_server):
-    controller, sink = smtp_server
-    app = app_factory(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port)
+def test_mail_goes_through_smtp_when_a_host_is_set(app_factory, smtp_sink):
+    sink = smtp_sink
+    app = app_factory(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port)
     from lms.auth import accounts
 
     with app.app_context():
@@ -118,7 +89,7 @@ def test_mail_goes_through_smtp_when_a_host_is_set(app_factory, smtp_server):
         if sink.messages:
             break
         time.sleep(0.05)
-    [envelope] = sink.messages
+    [envelope] = sink.envelopes
     assert envelope.rcpt_tos == ["lea@example.com"]
     assert b"/password/reset/" in envelope.content
 

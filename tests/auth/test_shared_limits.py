@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lms.auth import limit_store
 from lms.extensions import db
+from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,17 +42,9 @@ def test_the_database_store_counts_in_fixed_windows(app, monkeypatch):
     assert store.get("k") == 0 and store.check()
 
 
-def _free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_two_gunicorn_workers_without_redis_give_the_429_on_the_11th_try(tmp_path):
     """The default limit (10 a minute) holds against a real server with two workers and no LMS_REDIS_URL."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "LMS_DATABASE_URL": f"sqlite:///{tmp_path / 'limits.sqlite3'}",
            "LMS_SECRET_KEY": "limits-secret", "LMS_BASE_URL": f"http://127.0.0.1:{port}",
            "PYTHONPATH": str(ROOT)}  # this tree's lms, whichever checkout the virtualenv was installed from

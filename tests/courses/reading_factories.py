@@ -1,10 +1,7 @@
 """Factories for the reading, enrolment and authoring tests: courses and modules written straight to the database."""
-from datetime import UTC, datetime
-
 from lms.courses.models import Course, Module
 from lms.extensions import db
-
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+from tests.support import NOW  # noqa: F401  (the reading tests take it from here)
 
 BODY = """Intro paragraph.
 

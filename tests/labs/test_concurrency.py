@@ -1,71 +1,30 @@
 """Many people book the last seats at once, against a real multi-worker server (gunicorn, 3 workers), on
 SQLite and on a fresh PostgreSQL database: exactly the seats are confirmed, the rest waitlisted 1..n, no 5xx;
 then a cancellation promotes exactly one, who is e-mailed through a real SMTP server."""
-import email
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from email import policy
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_ADMIN_URL
+from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SEATS, PEOPLE = 5, 24
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_sink():
-    from aiosmtpd.controller import Controller
-
-    class Sink:
-        messages = []
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-            self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-            return "250 OK"
-
-    sink = Sink()
-    sink.messages = []
-    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller.port, sink
-    controller.stop()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request, tmp_path):
+    """A database of this test's own: it runs `lms db upgrade` and servers on it."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'race.sqlite3'}"
-        return
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL is not reachable: {exc}")
-    name = f"lms_race_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN_URL.rsplit("/", 1)[0].split("://", 1)[1]
-    yield f"postgresql+psycopg://{base}/{name}"
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+        return f"sqlite:///{tmp_path / 'race.sqlite3'}"
+    return request.getfixturevalue("fresh_postgres_url")
 
 
 SEED = """
@@ -105,8 +64,8 @@ def _call(base, method, path, token, body=None):
 
 
 def test_concurrent_bookings_never_overbook(database, smtp_sink, tmp_path):
-    smtp_port, sink = smtp_sink
-    port = _free_port()
+    smtp_port, sink = smtp_sink.port, smtp_sink
+    port = free_port()
     env = {**os.environ, "LMS_DATABASE_URL": database, "LMS_SECRET_KEY": "race-secret",
            "LMS_BASE_URL": f"http://127.0.0.1:{port}", "LMS_SMTP_HOST": "127.0.0.1", "LMS_SMTP_PORT": str(smtp_port)}
     lms = str(ROOT / ".venv" / "bin" / "lms")

@@ -1,16 +1,12 @@
 """Two real `lms scheduler` processes on one database (SQLite, then PostgreSQL) and a real SMTP server:
 one is killed with SIGKILL half-way; every due message still arrives, once per Message-ID, and the other
 stops cleanly on SIGTERM."""
-import asyncio
-import email
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from datetime import timedelta
-from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -21,36 +17,17 @@ from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.notify import outbox
 from lms.notify.models import OutboxMessage
+from tests.support import running_smtp_sink
 
 LMS = Path(sys.executable).with_name("lms")
 MESSAGES = 120
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def slow_smtp():
-    """aiosmtpd on loopback, 20 ms per message, so that a kill lands in the middle of the work."""
-    from aiosmtpd.controller import Controller
-
-    class Sink:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-            await asyncio.sleep(0.02)
-            self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-            return "250 OK"
-
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller.port, sink
-    controller.stop()
+    """A real SMTP server taking 20 ms per message, so that a kill lands in the middle of the work."""
+    with running_smtp_sink(delay=0.02) as sink:
+        yield sink
 
 
 def _scheduler(url, port, tmp_path, name):
@@ -71,7 +48,7 @@ def _wait(condition, seconds):
 
 @pytest.mark.postgres
 def test_two_schedulers_one_killed_every_message_arrives_once(db_app, slow_smtp, tmp_path):
-    port, sink = slow_smtp
+    port, sink = slow_smtp.port, slow_smtp
     now = utcnow()
     for n in range(MESSAGES):
         msg = EmailMessage()

@@ -178,32 +178,32 @@ def _restore_and_compare(app_factory, tmp_path, source_url, target_url, method):
 
 
 @pytest.mark.parametrize("method", ["native", "portable"])
-def test_backup_and_restore_on_the_same_database_kind(app_factory, tmp_path, db_url, method):
+def test_backup_and_restore_on_the_same_database_kind(app_factory, tmp_path, db_url, method, request):
     if db_url.startswith("sqlite"):
         source, target = f"sqlite:///{tmp_path / 'source.sqlite3'}", f"sqlite:///{tmp_path / 'target.sqlite3'}"
     else:
         if method == "native" and shutil.which("pg_dump") is None:
             pytest.skip("pg_dump is not on PATH")
-        source, target = db_url, _second_postgres_database(db_url)
+        source, target = db_url, request.getfixturevalue("fresh_postgres_url")
     try:
         _restore_and_compare(app_factory, tmp_path, source, target, method)
     finally:  # the run's shared PostgreSQL database goes back to empty for the next test
         _clean_database(app_factory(SQLALCHEMY_DATABASE_URI=source))
 
 
-def test_portable_backup_moves_sqlite_to_postgresql(app_factory, tmp_path, postgres_url):
+def test_portable_backup_moves_sqlite_to_postgresql(app_factory, tmp_path, fresh_postgres_url):
     _restore_and_compare(app_factory, tmp_path, f"sqlite:///{tmp_path / 'source.sqlite3'}",
-                         _second_postgres_database(postgres_url), "portable")
+                         fresh_postgres_url, "portable")
 
 
-def test_a_native_archive_refuses_another_database_kind(app_factory, tmp_path, postgres_url):
+def test_a_native_archive_refuses_another_database_kind(app_factory, tmp_path, fresh_postgres_url):
     source = _make_instance(app_factory, tmp_path, "source", f"sqlite:///{tmp_path / 'source.sqlite3'}")
     _clean_database(source)
     _fill(source, tmp_path)
     archive = tmp_path / "backup.tar.gz"
     with source.app_context():
         assert source.test_cli_runner().invoke(args=["backup", "--out", str(archive)]).exit_code == 0
-    target = _make_instance(app_factory, tmp_path, "target", _second_postgres_database(postgres_url))
+    target = _make_instance(app_factory, tmp_path, "target", fresh_postgres_url)
     _clean_database(target)
     with target.app_context():
         result = target.test_cli_runner().invoke(args=["restore", str(archive)])
@@ -222,28 +222,3 @@ def test_restore_refuses_what_is_not_a_backup(app, runner, tmp_path):
     (tmp_path / "plain.txt").write_text("hello")
     result = runner.invoke(args=["restore", str(tmp_path / "plain.txt")])
     assert result.exit_code == 1 and "not an lms backup" in result.output
-
-
-_SECOND = {}
-
-
-def _second_postgres_database(url):
-    """Another fresh database on the same server, dropped at the end of the run."""
-    import atexit
-    import uuid
-
-    import psycopg
-
-    from tests.conftest import PG_ADMIN_URL
-
-    name = f"lms_restore_{uuid.uuid4().hex[:10]}"
-    admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-
-    def drop():
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    atexit.register(drop)
-    return url.rsplit("/", 1)[0] + "/" + name

@@ -3,72 +3,27 @@
 seats than the session has, a waitlist 1..n, a double booking refused; cancellations through both servers
 promote from the waitlist without overbooking; then every reminder falls due and reaches a real SMTP server
 (aiosmtpd) exactly once, and no message of any kind arrives twice."""
-import email
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from email import policy
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_ADMIN_URL
+from tests.support import free_port
 
 pytestmark = pytest.mark.postgres
 
 BIN = Path(sys.executable).parent
 SEATS, PEOPLE = 6, 30
 LEAD = timedelta(seconds=75)  # reminders fall due this long after the session is made: time enough to book
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    class Sink:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-            self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-            return "250 OK"
-
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller.port, sink
-    controller.stop()
-
-
-@pytest.fixture
-def fresh_postgres():
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL is not reachable: {exc}")
-    name = f"lms_cluster_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://{PG_ADMIN_URL.rsplit('/', 1)[0].split('://', 1)[1]}/{name}"
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
 
 
 SEED = """
@@ -118,10 +73,10 @@ def _answers(url):
         return False
 
 
-def test_two_servers_and_two_schedulers_on_one_postgresql(fresh_postgres, smtp_server, tmp_path):
-    smtp_port, sink = smtp_server
-    ports = [_free_port(), _free_port()]
-    env = {**os.environ, "LMS_DATABASE_URL": fresh_postgres, "LMS_SECRET_KEY": "cluster-secret" * 3,
+def test_two_servers_and_two_schedulers_on_one_postgresql(fresh_postgres_url, smtp_sink, tmp_path):
+    smtp_port, sink = smtp_sink.port, smtp_sink
+    ports = [free_port(), free_port()]
+    env = {**os.environ, "LMS_DATABASE_URL": fresh_postgres_url, "LMS_SECRET_KEY": "cluster-secret" * 3,
            "LMS_BASE_URL": "https://lms.example.org", "LMS_SMTP_HOST": "127.0.0.1", "LMS_SMTP_PORT": str(smtp_port),
            "LMS_REMINDER_OFFSETS": "2h", "LMS_SCHEDULER_INTERVAL": "1", "LMS_OUTBOX_LEASE_SECONDS": "5",
            "LMS_LOG_FORMAT": "json"}

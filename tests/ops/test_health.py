@@ -1,6 +1,5 @@
 """/healthz and /readyz: no login, no cookie, no rate limit; /readyz answers 503 with a reason when the
 database is down or its schema is behind the migrations, on SQLite and PostgreSQL."""
-import socket
 
 import pytest
 from flask_migrate import stamp, upgrade
@@ -10,12 +9,7 @@ from lms import create_app
 from lms.extensions import db
 from lms.ops import health
 from tests.conftest import base_config
-
-
-def _closed_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # nobody listens once the socket is closed
+from tests.support import free_port
 
 
 def test_healthz_answers_without_a_database(app_factory):
@@ -72,7 +66,7 @@ def test_readyz_503_on_a_schema_never_migrated(app):
 
 
 @pytest.mark.parametrize("url", [
-    f"postgresql+psycopg://postgres@127.0.0.1:{_closed_port()}/lms?connect_timeout=2",
+    f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/lms?connect_timeout=2",
     "sqlite:////nonexistent-folder/lms.sqlite3",
 ], ids=["postgresql-refused", "sqlite-unopenable"])
 def test_readyz_503_when_the_database_is_down(url, tmp_path):

@@ -1,11 +1,9 @@
 """Factories for the learner-side quiz tests: a course with modules and a quiz imported through the store."""
-from datetime import UTC, datetime
 
 from lms.courses.models import Course, Module
 from lms.extensions import db
 from lms.quizzes import gift, store
-
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+from tests.support import NOW
 
 # One question of every gradable type plus an essay-free quiz by default; answers a test can give.
 QUIZ_GIFT = """::Capital::The capital of Italy?{=Rome#Yes, Rome. ~Milan#No, Milan is the economic capital. ~Turin}

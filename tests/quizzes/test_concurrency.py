@@ -3,7 +3,6 @@
 Each thread has its own app context, hence its own database session and connection, like a web worker.
 """
 import threading
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -14,8 +13,8 @@ from lms.extensions import db
 from lms.quizzes import attempts as rules
 from lms.quizzes.models import Attempt, Quiz, Response
 from tests.quizzes.learner_factories import enrol, make_course, make_quiz, right_answer, rows_by_name
+from tests.support import NOW
 
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 LEARNERS = 12
 
 

@@ -1,7 +1,6 @@
 """Quiz files in course folders: the quizzes loader's check and apply steps in `lms content sync`."""
 import shutil
 from collections import Counter
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -12,8 +11,8 @@ from lms.extensions import db
 from lms.quizzes import gift, loader, store
 from lms.quizzes.models import Quiz, QuizQuestion
 from tests.courses.content_factory import SHIPPED_COURSES, make_course, module_md, write
+from tests.support import NOW
 
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 GIFT_1 = """::One::Is OPC UA a standard?{T}
 
 ::Two::Which protocol publishes and subscribes?{=MQTT ~Modbus ~RS-232}

@@ -2,14 +2,13 @@
 to the database (graded with the real grader), so statistics and essay grading run on real rows."""
 import hashlib
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from lms.extensions import db
 from lms.quizzes import gift
 from lms.quizzes.models import Attempt, Quiz, QuizQuestion, Response
 from lms.quizzes.questions import Question
-
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+from tests.support import NOW
 
 SAMPLE_GIFT = """::Capital::The capital of Italy?{=Rome#Yes. ~Milan#No. ~Turin}
 
