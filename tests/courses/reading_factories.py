@@ -34,16 +34,17 @@ A footnote.[^1]
 
 def make_course(slug="digital-basics", title="Digital basics", modules=3, published=True, trainers=(),
                 audience=("manager", "technician"), language="en", description="About **this** course.",
-                module_audiences=None) -> Course:
-    """A course with `modules` published modules (slugs m1, m2, ...); commits."""
+                module_audiences=None, translation_of=None, body=BODY, minutes=None) -> Course:
+    """A course with `modules` published modules (slugs m1, m2, ...; `minutes` each, default 10 x n); commits.
+    The one course factory: the quiz and progress tests call it with their own defaults."""
     course = Course(slug=slug, title=title, summary=f"Summary of {title}.", description=description,
                     language=language, audience=list(audience), trainer_emails=list(trainers),
-                    prerequisites=[], is_published=published)
+                    prerequisites=[], is_published=published, translation_of=translation_of)
     db.session.add(course)
     for n in range(1, modules + 1):
         audience_n = (module_audiences or {}).get(n)
-        db.session.add(Module(course=course, slug=f"m{n}", position=n, title=f"Module {n}", minutes=10 * n,
-                              body=BODY, summary=f"Summary of module {n}.", audience=audience_n,
-                              is_published=True))
+        db.session.add(Module(course=course, slug=f"m{n}", position=n, title=f"Module {n}",
+                              minutes=minutes or 10 * n, body=body, summary=f"Summary of module {n}.",
+                              audience=audience_n, is_published=True))
     db.session.commit()
     return course

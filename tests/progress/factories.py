@@ -5,13 +5,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from lms.auth import accounts
-from lms.courses.models import Course, Enrolment, Module, ModuleCompletion
+from lms.courses.models import Course, Enrolment, ModuleCompletion
 from lms.extensions import db
 from lms.labs.models import ATTENDED, NO_SHOW, Booking, Lab, LabSession
 from lms.orgs import people
 from lms.orgs.models import Organisation
 from lms.quizzes import gift, store
 from lms.quizzes.models import Attempt
+from tests.courses import reading_factories
 
 # Relative to the real clock: the pages compute "inactive for N days" from it.
 NOW = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
@@ -21,14 +22,9 @@ ONE_QUESTION = "::Q1::Is a PLC a computer?{T}\n"
 
 def make_course(slug="industry-basics", title="Industry basics", modules=3, trainers=("trainer@example.com",),
                 language="en", translation_of=None, final=True, module_quizzes=True) -> Course:
-    course = Course(slug=slug, title=title, summary="A course.", description="About it.", language=language,
-                    audience=["manager"], trainer_emails=list(trainers), prerequisites=[], is_published=True,
-                    translation_of=translation_of)
-    db.session.add(course)
-    for n in range(1, modules + 1):
-        db.session.add(Module(course=course, slug=f"m{n}", position=n, title=f"Module {n}", minutes=10,
-                              body="Text.", summary="", is_published=True))
-    db.session.flush()
+    course = reading_factories.make_course(slug, title, modules=modules, trainers=trainers, audience=("manager",),
+                                           language=language, description="About it.",
+                                           translation_of=translation_of, body="Text.", minutes=10)
     if module_quizzes:
         for module in course.modules:
             store.replace_questions(store.get_or_create_quiz(course, module), gift.parse(ONE_QUESTION), NOW,

@@ -1,8 +1,9 @@
 """Factories for the learner-side quiz tests: a course with modules and a quiz imported through the store."""
 
-from lms.courses.models import Course, Module
+from lms.courses.models import Course
 from lms.extensions import db
 from lms.quizzes import gift, store
+from tests.courses import reading_factories
 from tests.support import NOW
 
 # One question of every gradable type plus an essay-free quiz by default; answers a test can give.
@@ -25,15 +26,8 @@ ESSAY_GIFT = QUIZ_GIFT + "\n::Retrofit::Describe one retrofit you would propose.
 
 
 def make_course(slug="digital-basics", modules=2, published=True, trainers=("trainer@example.com",)) -> Course:
-    course = Course(slug=slug, title="Digital basics", summary="A course.", description="About it.",
-                    language="en", audience=["manager"], trainer_emails=list(trainers), prerequisites=[],
-                    is_published=published)
-    db.session.add(course)
-    for n in range(1, modules + 1):
-        db.session.add(Module(course=course, slug=f"m{n}", position=n, title=f"Module {n}", minutes=10,
-                              body="Text.", summary="", is_published=True))
-    db.session.commit()
-    return course
+    return reading_factories.make_course(slug, modules=modules, published=published, trainers=trainers,
+                                         audience=("manager",), description="About it.", body="Text.", minutes=10)
 
 
 def make_quiz(course, module=None, text=QUIZ_GIFT, **settings):
