@@ -2,7 +2,8 @@
 
 
 def init_app(app):
-    from lms.api import courses, labs, views  # noqa: F401  (courses, labs: routes on views.bp)
+    # Each module adds its routes to views.bp; the API imports the features, never the reverse.
+    from lms.api import assessments, courses, labs, progress, views  # noqa: F401
     from lms.extensions import csrf, limiter
 
     csrf.exempt(views.bp)  # bearer tokens, not cookies: there is no cross-site form to forge

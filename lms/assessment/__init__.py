@@ -6,7 +6,6 @@ The blueprint is made in blueprint.py; `init_app` imports the view modules, whic
 
 
 def init_app(app):
-    from lms.api import assessments  # noqa: F401  (its route joins the API blueprint, registered after this)
     from lms.assessment import loader, models, views_answer, views_centre, views_company, views_result  # noqa: F401  (models: register the tables)  # noqa: F401  (routes on bp)
     from lms.assessment.questionnaire import questionnaire
     from lms.content import loading

@@ -1,14 +1,12 @@
 """Learner progress: completion rules, dashboards, gradebook, organisation reports, exports, certificates.
 
 The blueprint lives in lms/progress/blueprint.py so the view modules import it without importing this package
-back; `init_app` imports the view modules (their routes join the blueprint) and the API routes.
+back; `init_app` imports the view modules (their routes join the blueprint). Its API routes are lms/api/progress.py.
 """
 
 
 def init_app(app):
-    # models registers the tables; views_* and lms.api.progress add their routes (the API blueprint is
-    # registered after this feature).
-    from lms.api import progress as api_progress  # noqa: F401
+    # models registers the tables; views_* add their routes.
     from lms.content import loading
     from lms.progress import (  # noqa: F401
         completion,
