@@ -32,14 +32,23 @@ def _media_files(base: Path) -> dict[str, Path]:
     return found
 
 
+# Where a course's quiz files come from: callables (course) -> {file name: GIFT text}, named by module as in
+# the course folder. The quiz feature registers its own from its init_app (courses does not import quizzes).
+QUIZ_FILE_SOURCES: list = []
+
+
+def register_quiz_files(source) -> None:
+    if source not in QUIZ_FILE_SOURCES:  # several apps in one process (tests) register once
+        QUIZ_FILE_SOURCES.append(source)
+
+
 def _gift_files(course, stems: dict[str, str]) -> dict[str, str]:
-    """The quiz feature's GIFT files, renamed to the module files' numbering; {} without the feature."""
-    try:
-        from lms.quizzes.gift_export import course_gift_files
-    except ImportError:
-        return {}
+    """The registered quiz files, renamed to the module files' numbering."""
+    found = {}
+    for source in QUIZ_FILE_SOURCES:
+        found.update(source(course) or {})
     renamed = {}
-    for name, text in (course_gift_files(course) or {}).items():
+    for name, text in found.items():
         match = GIFT_FILE_RE.match(name)
         if name == FINAL_GIFT:
             renamed[FINAL_GIFT] = text
