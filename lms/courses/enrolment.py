@@ -110,6 +110,22 @@ def course_progress(user: User, course: Course) -> tuple[int, int, int]:
     return done, total, percent
 
 
+# Rules of other features that can keep a module from being completed by hand: callables (course, module) ->
+# None, or (why, url of the page that completes it). The quiz feature registers one: a module with a quiz is
+# completed by passing it.
+COMPLETION_GATES: list = []
+
+
+def register_completion_gate(gate) -> None:
+    if gate not in COMPLETION_GATES:  # several apps in one process (tests) register once
+        COMPLETION_GATES.append(gate)
+
+
+def completion_gate(course: Course, module: Module):
+    """(why, url) when another feature completes `module` instead of the learner's "done" button, else None."""
+    return next((found for gate in COMPLETION_GATES if (found := gate(course, module)) is not None), None)
+
+
 def mark_complete(user: User, module: Module, now: datetime, via: str = "manual") -> ModuleCompletion:
     """Record that `user` completed `module` (idempotent: the first completion is kept).
 

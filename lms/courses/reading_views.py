@@ -128,12 +128,10 @@ def enrol(slug):
 def complete(slug, module_slug):
     course = access.get_course_or_404(slug, current_user)
     module = access.get_module_or_404(course, module_slug, current_user)
-    from lms.quizzes.store import get_quiz  # a module with a quiz is completed by passing it
-
-    quiz = get_quiz(course, module)
-    if quiz is not None and quiz.live_questions:
-        flash(_("Pass this module's quiz to complete it."), "info")
-        return redirect(url_for("quizzes.module_quiz", slug=slug, module_slug=module_slug))
+    gate = enrolment.completion_gate(course, module)
+    if gate is not None:
+        flash(gate[0], "info")
+        return redirect(gate[1])
     try:
         enrolment.mark_complete(current_user, module, utcnow())
     except enrolment.EnrolmentError as exc:

@@ -238,6 +238,15 @@ def _quiz_box(course, module) -> dict | None:
     return box
 
 
+def module_quiz_gate(course, module):
+    """Registered with courses (enrolment.register_completion_gate): a module with a quiz is completed by
+    passing it, not by the "done" button."""
+    quiz = store.get_quiz(course, module)
+    if quiz is None or not quiz.live_questions:
+        return None
+    return _("Pass this module's quiz to complete it."), quiz_url(quiz)
+
+
 def quiz_context():
     """Template helpers: module_quiz_box(module) and final_quiz_box(course) for the partials."""
     return {"module_quiz_box": lambda module: quiz_box(module.course, module),
