@@ -72,6 +72,22 @@ def invite_person(email, name, role, organisation, membership_role, now: datetim
     return user, token
 
 
+def organisation_choices() -> list[tuple[int, str]]:
+    """[(id, name)] of every organisation, by name: the admin's invite form lists them."""
+    return [(o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))]
+
+
+def invite_to_organisation(email, name, role, organisation_id, membership_role, now: datetime, lifetime: timedelta):
+    """`invite_person` for the admin's invite form (registered from init_app): the organisation by id (None:
+    no organisation); returns (user, token, organisation). A refusal is an AccountError, which the form shows."""
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+    try:
+        user, token = invite_person(email, name, role, organisation, membership_role, now, lifetime)
+    except MembershipError as exc:
+        raise accounts.AccountError(str(exc)) from exc
+    return user, token, organisation
+
+
 def organisation_ids_of(user: User, role: str | None = None):
     """The statement selecting the ids of the organisations `user` belongs to (as `role` only, when given): run
     it, or use it inside another query (`Organisation.id.in_(organisation_ids_of(user))`)."""
