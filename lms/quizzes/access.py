@@ -1,6 +1,7 @@
 """Who may see which quiz, attempt and question: one guard per object, used by the learner's and the
 trainer's pages alike."""
 from flask import abort
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.courses import access as course_access
 from lms.extensions import db
@@ -16,6 +17,10 @@ def get_quiz_or_404(slug: str, module_slug: str | None, for_user) -> Quiz:
     quiz = store.get_quiz(course, module)
     if quiz is None or not quiz.live_questions:
         abort(404)
+    # The quiz keeps the course and module just read: the session holds objects weakly, so once this returns
+    # quiz.course and quiz.module would each cost a statement again (the start and intro pages ask for both).
+    set_committed_value(quiz, "course", course)
+    set_committed_value(quiz, "module", module)
     return quiz
 
 

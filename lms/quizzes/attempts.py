@@ -22,11 +22,11 @@ from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from lms.courses import enrolment
 from lms.extensions import db
-from lms.progress import completion
 from lms.quizzes import store
 from lms.quizzes.models import Attempt, Quiz, QuizQuestion, Response
 from lms.quizzes.policy import can_start, is_expired
@@ -168,6 +168,13 @@ def question_row(attempt: Attempt, question_id: Any) -> QuizQuestion:
     return db.session.get(QuizQuestion, question_id)
 
 
+def _dialect_insert():
+    """The INSERT construct with ON CONFLICT of the session's database (PostgreSQL or SQLite)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
+
+
 def save_response(attempt: Attempt, question_id: Any, answer: Any, now: datetime) -> Response:
     """Save (or replace) the learner's answer to one question of an attempt in progress; ``answer`` None clears it.
 
@@ -178,19 +185,13 @@ def save_response(attempt: Attempt, question_id: Any, answer: Any, now: datetime
     answer = None if answer is None else clean_answer(row, answer)
     attempt = _locked(attempt)
     check_open(attempt, now)
-    response = db.session.scalar(select(Response).where(
-        Response.attempt_id == attempt.id, Response.question_id == row.id))
-    if response is None:
-        response = Response(attempt_id=attempt.id, question_id=row.id, answer=answer, saved_at=now)
-        try:
-            with db.session.begin_nested():
-                db.session.add(response)
-        except IntegrityError:  # a second save of the same question landed first
-            response = db.session.scalar(select(Response).where(
-                Response.attempt_id == attempt.id, Response.question_id == row.id))
-    response.answer = answer
-    response.saved_at = now
-    db.session.flush()
+    # One upsert on the unique (attempt, question) key instead of a read then an insert or update; the row
+    # comes back into the session (populate_existing), so a response already loaded is not left stale.
+    values = {"attempt_id": attempt.id, "question_id": row.id, "answer": answer, "saved_at": now}
+    insert = _dialect_insert()(Response).values(**values)
+    upsert = insert.on_conflict_do_update(index_elements=["attempt_id", "question_id"],
+                                          set_={"answer": insert.excluded.answer, "saved_at": now}).returning(Response)
+    response = db.session.scalars(upsert, execution_options={"populate_existing": True}).one()
     return response
 
 
@@ -224,7 +225,7 @@ def _tally(attempt: Attempt, now: datetime) -> None:
             pass  # not enrolled any more, or the module left the course: the attempt still records the pass
     else:  # the attempt's score changes the learner's figures (and a final quiz's pass may complete the course)
         db.session.flush()
-        completion.record(attempt.user, quiz.course, now)
+        enrolment.completion_changed(quiz.course, now, attempt.user)
 
 
 def grade_attempt(attempt: Attempt, now: datetime) -> None:

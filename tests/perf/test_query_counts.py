@@ -212,3 +212,61 @@ def test_api_enrolment_answer_counts_progress_in_one_statement(app, client, worl
     assert (response.json["modules_completed"], response.json["modules_total"]) == (1, 2)
     progress = [s for s in statements if "count(modules.id)" in s]  # the required modules, with the figures
     assert len(progress) == 1 and not [s for s in statements if "module_completions" in s], brief(statements)
+
+
+# A class starting the same quiz at once, then autosaving: the statements of pressing Start, of the first
+# question page it leads to, and of an autosave must not grow with the quiz's questions or the learner's attempts.
+QUIZ_CEILINGS = {"start": 11, "first page": 5, "first autosave": 5, "next autosave": 5}
+
+
+def quiz_requests(client, path: str) -> dict[str, list[str]]:
+    from lms.quizzes.models import Attempt, QuizQuestion
+
+    counted = {}
+    db.session.remove()
+    with count_statements(db.engine) as counted["start"]:
+        started = client.post(path + "/start")
+    assert started.status_code == 302, started.status_code
+    location = started.headers["Location"]
+    attempt_id = int(location.rsplit("/", 1)[1])
+    db.session.remove()
+    with count_statements(db.engine) as counted["first page"]:
+        page = client.get(location)
+    assert page.status_code == 200 and 'data-question="' in page.get_data(as_text=True)
+    question_ids = db.session.get(Attempt, attempt_id).layout["questions"]
+    question_id = next(i for i in question_ids if db.session.get(QuizQuestion, i).name == "PLC")
+    for label, answer in (("first autosave", True), ("next autosave", False)):  # an insert, then an update
+        db.session.remove()
+        with count_statements(db.engine) as counted[label]:
+            saved = client.post(f"/quiz/attempts/{attempt_id}/answers", json={"question_id": question_id,
+                                                                               "answer": answer})
+        assert saved.status_code == 200 and "saved_at" in saved.get_json(), saved.get_data(as_text=True)
+    db.session.remove()
+    submitted = client.post(f"/quiz/attempts/{attempt_id}/submit", data={"confirmed": "1"})
+    assert submitted.status_code == 302
+    responses = db.session.get(Attempt, attempt_id).responses
+    assert [(r.question_id, r.answer) for r in responses] == [(question_id, False)]  # one row, the last answer
+    return counted
+
+
+def test_quiz_start_and_autosave_statements_do_not_grow(app, signed_in, world):
+    from lms.quizzes import gift, store
+    from tests.quizzes.learner_factories import QUIZ_GIFT
+
+    world.small()
+    path = "/courses/c0/m1/quiz"
+    quiz_requests(signed_in, path)  # the first requests fill per-process caches
+    small = quiz_requests(signed_in, path)
+    world.grow()  # more courses, learners and attempts (the learner's own at this quiz too)
+    course = world.courses[0]
+    quiz = store.get_quiz(course, course.modules[0])
+    more = "\n".join(f"::Extra {n}::Statement {n} holds.{{T}}\n" for n in range(15))
+    store.replace_questions(quiz, gift.parse(QUIZ_GIFT + "\n" + more), NOW, from_browser=False)
+    db.session.commit()
+    quiz_requests(signed_in, path)
+    large = quiz_requests(signed_in, path)
+    for label, ceiling in QUIZ_CEILINGS.items():
+        assert len(large[label]) == len(small[label]), "\n".join(
+            [f"{label} grew with data: {len(small[label])} -> {len(large[label])}", *brief(large[label])])
+        assert len(small[label]) <= ceiling, "\n".join(
+            [f"{label}: {len(small[label])} statements (ceiling {ceiling}):", *brief(small[label])])
