@@ -11,9 +11,9 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from lms.courses import enrolment
 from lms.courses.models import AUDIENCES, Course, Module, ModuleRevision
 from lms.extensions import db
-from lms.progress import completion
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LANGUAGES = ("en", "it")
@@ -121,7 +121,7 @@ def set_course_published(course: Course, published: bool, now: datetime):
     course.is_published = published
     course.updated_at = now
     db.session.flush()
-    completion.requirements_changed(course, now)
+    enrolment.completion_changed(course, now)
 
 
 def set_module_published(module: Module, published: bool, now: datetime):
@@ -130,7 +130,7 @@ def set_module_published(module: Module, published: bool, now: datetime):
     module.is_published = published
     module.updated_at = now
     db.session.flush()
-    completion.requirements_changed(module.course, now)  # a live module is required; a draft is not
+    enrolment.completion_changed(module.course, now)  # a live module is required; a draft is not
 
 
 def _check_module_fields(title, minutes, body, audience):

@@ -14,7 +14,6 @@ from lms.courses.models import Course, Enrolment, Module, ModuleCompletion
 from lms.extensions import db
 from lms.orgs.models import Membership, Organisation
 from lms.orgs.people import organisations_of
-from lms.progress import completion as completion_rules
 
 
 class EnrolmentError(ValueError):
@@ -110,6 +109,26 @@ def course_progress(user: User, course: Course) -> tuple[int, int, int]:
     return done, total, percent
 
 
+# The progress feature (which imports courses) keeps each course's completion and its figures, and registers
+# them from its init_app: changed(course, now, user) recomputes after a change (user None: the course's
+# requirements changed, so every enrolment), figures(course_id, user_ids) -> {user id: (done, total, percent)}.
+PROGRESS: dict = {}
+
+
+def register_progress(changed, figures) -> None:
+    PROGRESS.update(changed=changed, figures=figures)
+
+
+def completion_changed(course: Course, now: datetime, user: User | None = None) -> None:
+    """Something that counts for `user`'s completion of `course` changed (every learner's, when None)."""
+    PROGRESS["changed"](course, now, user)
+
+
+def progress_figures(course_id: int, user_ids) -> dict[int, tuple[int, int, int]]:
+    """{user id: (required modules done, required modules, percent)} of those of `user_ids` enrolled."""
+    return PROGRESS["figures"](course_id, user_ids)
+
+
 # Rules of other features that can keep a module from being completed by hand: callables (course, module) ->
 # None, or (why, url of the page that completes it). The quiz feature registers one: a module with a quiz is
 # completed by passing it.
@@ -129,9 +148,9 @@ def completion_gate(course: Course, module: Module):
 def mark_complete(user: User, module: Module, now: datetime, via: str = "manual") -> ModuleCompletion:
     """Record that `user` completed `module` (idempotent: the first completion is kept).
 
-    The learner must be enrolled in the module's course. The course's completion is then recomputed
-    (lms.progress.completion: required modules, final quiz, lab), which may date `completed_at` and issue a
-    certificate.
+    The learner must be enrolled in the module's course. The course's completion is then recomputed (by the
+    progress feature, through `completion_changed`: required modules, final quiz, lab), which may date
+    `completed_at` and issue a certificate.
     :raise EnrolmentError: not enrolled, or the module is not live.
     """
     course = module.course
@@ -152,7 +171,7 @@ def mark_complete(user: User, module: Module, now: datetime, via: str = "manual"
             completion = db.session.scalar(select(ModuleCompletion).where(
                 ModuleCompletion.user_id == user.id, ModuleCompletion.module_id == module.id))
     db.session.flush()
-    completion_rules.record(user, course, now)
+    completion_changed(course, now, user)
     return completion
 
 

@@ -20,7 +20,6 @@ from lms.courses.models import AUDIENCES, Course
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.ids import MAX_ID
-from lms.progress import queries as progress_queries
 from lms.render import render, table_of_contents
 
 
@@ -177,7 +176,7 @@ def enrol_staff(slug):
             if not refused:
                 return redirect(url_for("courses.enrol_staff", slug=course.slug))
     # Who is enrolled, and how far: one statement for the whole list (the figures recompute keeps).
-    progress = progress_queries.course_progress(course.id, {u.id for _o, people in groups for u in people})
+    progress = enrolment.progress_figures(course.id, {u.id for _o, people in groups for u in people})
     return render_template("courses/enrol_staff.html", course=course, groups=groups, progress=progress)
 
 

@@ -185,6 +185,12 @@ def requirements_changed(course, now: datetime) -> list[Certificate]:
     return _recompute_and_notify([course.id], now)
 
 
+def changed(course, now: datetime, user=None) -> list[Certificate]:
+    """Registered with courses (`courses.enrolment.completion_changed`), which courses and quizzes call: `user`'s
+    completion of `course` (`record`), or every enrolment's when user is None (`requirements_changed`)."""
+    return record(user, course, now) if user is not None else requirements_changed(course, now)
+
+
 def _recompute_and_notify(course_ids, now: datetime, user_ids=None) -> list[Certificate]:
     from lms.progress.notify import notify_certificates
 
