@@ -1,7 +1,7 @@
 """Courses and modules (loaded from files or written in the browser), revisions, enrolments, completions."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
@@ -119,7 +119,10 @@ class ModuleRevision(db.Model):
 
 class Enrolment(db.Model):
     __tablename__ = "enrolments"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    # The progress figures after user_id let reports over thousands of people read this index alone (covering).
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),
+                      Index("ix_enrolments_user_figures", "user_id", "course_id", "completed_at", "modules_done",
+                            "quiz_best", "last_activity_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -154,6 +154,7 @@ class Booking(db.Model):
         CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled', 'attended', 'no_show')",
                         name="known_status"),
         CheckConstraint("(status = 'waitlisted') = (position IS NOT NULL)", name="position_iff_waitlisted"),
+        Index("ix_bookings_status_user_id", "status", "user_id"),  # attended / no-show people, for reports
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

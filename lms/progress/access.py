@@ -68,9 +68,12 @@ def get_cohort_or_404(organisation: Organisation, cohort_id: int | None) -> Coho
 
 def organisation_scope(organisation: Organisation):
     """SELECT of the ids of the organisation's learners: its members with the learner role (its staff, trainers
-    and managers who do not learn are not in its reports)."""
-    return (select(Membership.user_id).where(Membership.organisation_id == organisation.id)
-            .where(Membership.user_id.in_(select(UserRole.user_id).where(UserRole.role == "learner"))))
+    and managers who do not learn are not in its reports). A join, not IN: the database walks the members and
+    looks each one's role up in the (user_id, role) unique index instead of listing every learner of the
+    platform first. No duplicates: a person is a member once and has a role once."""
+    return (select(Membership.user_id)
+            .join(UserRole, (UserRole.user_id == Membership.user_id) & (UserRole.role == "learner"))
+            .where(Membership.organisation_id == organisation.id))
 
 
 def get_learner_in_organisation_or_404(organisation: Organisation, user_id: int) -> User:
