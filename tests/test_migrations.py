@@ -9,13 +9,18 @@ from lms.extensions import db
 
 # Tables that the models do not describe on purpose (full-text index internals).
 IGNORED_TABLES = {"alembic_version"}
-IGNORED_INDEXES = {"ix_search_documents_tsv"}  # PostgreSQL-only expression index made by ensure_search_index
+# PostgreSQL-only: the stored tsvector column and its GIN index made by ensure_search_index (and the expression
+# index they replaced).
+IGNORED_INDEXES = {"ix_search_documents_tsv", "ix_search_documents_search_tsv"}
+IGNORED_COLUMNS = {("search_documents", "search_tsv")}
 
 
 def _include(obj, name, type_, reflected, compare_to):
     if type_ == "table" and (name in IGNORED_TABLES or (name or "").startswith("search_fts")):
         return False
     if type_ == "index" and name in IGNORED_INDEXES:
+        return False
+    if type_ == "column" and (getattr(obj, "table", None) is not None and (obj.table.name, name) in IGNORED_COLUMNS):
         return False
     return True
 
