@@ -23,13 +23,12 @@ from typing import Any
 from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from lms.courses import enrolment
 from lms.extensions import db
 from lms.quizzes import store
 from lms.quizzes.models import Attempt, Quiz, QuizQuestion, Response
-from lms.quizzes.policy import can_start, is_expired
+from lms.quizzes.policy import attempts_of, can_start, is_expired
 from lms.quizzes.qtypes import QUESTION_TYPES, InvalidResponse, clamp, match_choices, match_stems
 
 MAX_TEXT = 20_000  # characters of an essay; other typed answers get MAX_SHORT
@@ -89,24 +88,28 @@ def start_attempt(user, quiz: Quiz, now: datetime, rng: random.Random | None = N
     other reads the winner back and returns it.
     :raise AttemptError: can_start() refused (its reason is the error's code).
     """
-    close_expired_attempts(now, user=user, quiz=quiz)
-    check = can_start(user, quiz, now)
+    attempts = attempts_of(user, quiz)
+    for earlier in attempts:  # one whose time is up is submitted first (close_expired_attempts, from this read)
+        if is_expired(earlier, now):
+            submit_attempt(earlier, now)
+    check = can_start(user, quiz, now, attempts)
     if check.reason == "in_progress":
         return check.resume
     if not check.allowed:
         raise AttemptError(check.message, check.reason)
     number = check.next_number
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
-    attempt = Attempt(quiz_id=quiz.id, user_id=user.id, number=number, state="in_progress",
-                      layout=make_layout(quiz, rng or random.Random()), started_at=now, deadline_at=deadline)
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-    except IntegrityError:  # the same person started this number meanwhile (double click, two tabs)
-        winner = _attempt_number(user, quiz, number)
-        if winner is None:
-            raise
-        return winner
+    # One INSERT ... ON CONFLICT DO NOTHING RETURNING instead of an insert inside a savepoint: no row back means
+    # the same person started this number meanwhile (double click, two tabs), and theirs is the attempt.
+    insert = _dialect_insert()(Attempt).values(
+        quiz_id=quiz.id, user_id=user.id, number=number, state="in_progress",
+        layout=make_layout(quiz, rng or random.Random()), started_at=now, deadline_at=deadline)
+    attempt = db.session.scalars(insert.on_conflict_do_nothing(index_elements=["quiz_id", "user_id", "number"])
+                                 .returning(Attempt)).one_or_none()
+    if attempt is None:
+        attempt = _attempt_number(user, quiz, number)
+        if attempt is None:
+            raise LookupError(f"attempt {number} of user {user.id} at quiz {quiz.id} neither inserted nor found")
     return attempt
 
 

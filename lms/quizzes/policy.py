@@ -81,12 +81,14 @@ def is_available(quiz: Quiz) -> bool:
     return module is None or (module.is_published and module.archived_at is None)
 
 
-def can_start(user, quiz: Quiz, now: datetime) -> StartCheck:
+def can_start(user, quiz: Quiz, now: datetime, attempts: list[Attempt] | None = None) -> StartCheck:
     """May ``user`` start a new attempt at ``quiz`` at ``now``? An attempt whose time is up does not count as
-    in progress (close_expired_attempts submits it)."""
+    in progress (close_expired_attempts submits it). ``attempts``: attempts_of(user, quiz) when the caller has
+    read them already."""
     if user is None or not user.is_authenticated or get_enrolment(user, quiz.course) is None:
         return StartCheck(False, "not_enrolled")
-    attempts = attempts_of(user, quiz)
+    if attempts is None:
+        attempts = attempts_of(user, quiz)
     used = len(attempts)
     left = max(0, quiz.attempts_allowed - used) if quiz.attempts_allowed else None
     number = max((a.number for a in attempts), default=0) + 1
