@@ -47,3 +47,19 @@ def test_course_summaries_count_lab_attendees_per_enrolment(world):
     x = {s.slug: s for s in queries.course_summaries(access.organisation_scope(world.orgs["x"]), queries.Filters(),
                                                      NOW)}
     assert x["industry-basics"].attended == 0  # elsa's booking was a no-show
+
+
+def test_attention_lists_the_few_people_with_their_names(world):
+    p = world.people
+    x = queries.attention(access.organisation_scope(world.orgs["x"]), queries.Filters(), NOW)
+    # dario: nothing for 30 days and a course to finish; elsa: active 4 days ago, but a lab no-show.
+    assert [(uid, name, email) for uid, name, email, _last in x["inactive"]] == [
+        (p["dario"].id, p["dario"].name, "dario@example.com")]
+    assert x["inactive"][0][3] < NOW - timedelta(days=14)
+    assert [row[0] for row in x["no_show"]] == [p["elsa"].id]
+    a = queries.attention(access.organisation_scope(world.orgs["a"]), queries.Filters(), NOW)
+    # bruno failed his quiz twice (mean best 0); ada passed everything; the list is ordered by the mean.
+    assert [(row[0], row[2], row[3]) for row in a["failing"]] == [(p["bruno"].id, "bruno@example.com", 0.0)]
+    assert a["inactive"] == []
+    assert queries.attention(access.organisation_scope(world.orgs["a"]), queries.Filters(), NOW, limit=0) == {
+        "inactive": [], "failing": [], "no_show": []}
