@@ -63,3 +63,13 @@ def test_attention_lists_the_few_people_with_their_names(world):
     assert a["inactive"] == []
     assert queries.attention(access.organisation_scope(world.orgs["a"]), queries.Filters(), NOW, limit=0) == {
         "inactive": [], "failing": [], "no_show": []}
+
+
+def test_count_rows_is_the_number_of_rows(world):
+    for key, filters in (("a", queries.Filters()), ("x", queries.Filters()),
+                         ("x", queries.Filters(course_id=world.course_it.id)),
+                         ("x", queries.Filters(cohort_id=world.cohorts["x1"].id, course_id=world.course.id)),
+                         ("y", queries.Filters(cohort_id=world.cohorts["x1"].id))):
+        scope = access.organisation_scope(world.orgs[key])
+        assert queries.count_rows(scope, filters, NOW) == len(queries.rows(scope, filters, NOW))
+    assert queries.count_rows(access.organisation_scope(world.orgs["x"]), queries.Filters(), NOW) == 3
