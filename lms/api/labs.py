@@ -46,6 +46,8 @@ def lab_dict(lab: Lab) -> dict:
     return {"id": lab.id, "slug": lab.slug, "name": lab.name, "venue": lab.venue, "address": lab.address,
             "seats": lab.seats, "equipment": list(lab.equipment or []), "accessibility": lab.accessibility,
             "fee": lab.fee, "languages": list(lab.languages or []), "coordinator_email": lab.coordinator_email,
+            # The texts in other languages (labs/<lang>/<slug>.md), field by field, as the pages show them.
+            "translations": {language: dict(fields) for language, fields in (lab.translations or {}).items()},
             "url": _url("labs.lab", slug=lab.slug)}
 
 

@@ -121,3 +121,13 @@ def test_openapi_lists_the_lab_paths_with_their_codes(client):
     assert set(doc["paths"]["/lab-sessions/{id}/bookings"]["post"]["responses"]) >= {"201", "401", "403", "404", "409"}
     for path in ("/labs", "/lab-sessions", "/lab-sessions/{id}", "/bookings/{id}", "/me/bookings"):
         assert path in doc["paths"]
+
+
+def test_labs_carry_their_translations(client, make_lab, make_person):
+    make_lab(slug="cobot-cell", name="Cobot cell", equipment=["cobot arm"],
+             translations={"it": {"name": "Cella cobot", "equipment": ["braccio cobot"]}})
+    learner = make_person(name="Lea")
+    db.session.commit()
+    lab = client.get("/api/v1/labs", headers=_token(learner)).get_json()["items"][0]
+    assert lab["name"] == "Cobot cell" and lab["equipment"] == ["cobot arm"]
+    assert lab["translations"] == {"it": {"name": "Cella cobot", "equipment": ["braccio cobot"]}}
