@@ -3,8 +3,11 @@ SMTP server that keeps what it receives, and a fresh PostgreSQL database; and th
 managers, so that a test needing a variant (a slow SMTP server) makes one without copying."""
 import asyncio
 import email
+import json
 import os
 import socket
+import urllib.error
+import urllib.request
 import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -78,3 +81,15 @@ def fresh_postgres_database(prefix: str = "lms_test"):
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def call_api(base, method, path, token, body=None, timeout=120):
+    """One JSON API request to a running server with a bearer token: (status, decoded body), errors included."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, method=method, headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")

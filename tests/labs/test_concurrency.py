@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import free_port
+from tests.support import call_api, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SEATS, PEOPLE = 5, 24
@@ -52,17 +52,6 @@ with app.app_context():
 """
 
 
-def _call(base, method, path, token, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
-
-
 def test_concurrent_bookings_never_overbook(database, smtp_sink, tmp_path):
     smtp_port, sink = smtp_sink.port, smtp_sink
     port = free_port()
@@ -91,7 +80,7 @@ def test_concurrent_bookings_never_overbook(database, smtp_sink, tmp_path):
         # Every racer books once, and the first racer also clicks twice: all at the same moment.
         calls = [(t, path) for t in racers] + [(racers[0], path)]
         with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-            answers = list(pool.map(lambda c: _call(base, "POST", c[1], c[0], {}), calls))
+            answers = list(pool.map(lambda c: call_api(base, "POST", c[1], c[0], {}), calls))
         codes = sorted(code for code, _ in answers)
         assert all(code < 500 for code in codes), answers
         assert codes.count(201) == PEOPLE and codes.count(409) == 1, codes
@@ -104,9 +93,9 @@ def test_concurrent_bookings_never_overbook(database, smtp_sink, tmp_path):
         # A cancellation promotes exactly one: the first in line.
         first_in_line = next(b for b in made if b.get("position") == 1)
         cancelled_by = racers[[b["id"] for _c, b in answers[:PEOPLE]].index(confirmed[0]["id"])]
-        code, body = _call(base, "DELETE", f"/bookings/{confirmed[0]['id']}", cancelled_by)
+        code, body = call_api(base, "DELETE", f"/bookings/{confirmed[0]['id']}", cancelled_by)
         assert (code, body["status"]) == (200, "cancelled")
-        code, session = _call(base, "GET", f"/lab-sessions/{setup['session']}", coordinator)
+        code, session = call_api(base, "GET", f"/lab-sessions/{setup['session']}", coordinator)
         statuses = {b["id"]: (b["status"], b["position"]) for b in session["bookings"]}
         assert statuses[first_in_line["id"]] == ("confirmed", None)
         assert sum(1 for s, _p in statuses.values() if s == "confirmed") == SEATS == session["seats_taken"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import free_port
+from tests.support import call_api, free_port
 
 pytestmark = pytest.mark.postgres
 
@@ -43,17 +43,6 @@ with app.app_context():
     db.session.commit()
     print(json.dumps(tokens))
 """
-
-
-def _call(base, method, path, token, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
 
 
 def _wait(condition, seconds):
@@ -104,7 +93,7 @@ def test_two_servers_and_two_schedulers_on_one_postgresql(fresh_postgres_url, sm
 
         # The session starts 2 h and LEAD from now: its 2-hour reminders fall due LEAD after it is made.
         starts = datetime.now(UTC) + timedelta(hours=2) + LEAD
-        code, session = _call(bases[0], "POST", "/lab-sessions", coordinator, {
+        code, session = call_api(bases[0], "POST", "/lab-sessions", coordinator, {
             "title": "Cluster drill", "lab": "cluster-lab", "capacity": SEATS,
             "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat()})
         assert code == 201, session
@@ -113,7 +102,7 @@ def test_two_servers_and_two_schedulers_on_one_postgresql(fresh_postgres_url, sm
         # Everyone at once, alternately through each server; person 0 also books again through the other.
         calls = [(bases[i % 2], people[i]) for i in range(PEOPLE)] + [(bases[1], people[0])]
         with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-            answers = list(pool.map(lambda c: _call(c[0], "POST", path, c[1], {}), calls))
+            answers = list(pool.map(lambda c: call_api(c[0], "POST", path, c[1], {}), calls))
         codes = Counter(code for code, _ in answers)
         assert codes == {201: PEOPLE, 409: 1}, answers
         made = [body for code, body in answers if code == 201]
@@ -124,10 +113,10 @@ def test_two_servers_and_two_schedulers_on_one_postgresql(fresh_postgres_url, sm
         owner = {body["id"]: people[i] for i, (code, body) in enumerate(answers[:PEOPLE])}
         leaving = [b["id"] for b in made if b["status"] == "confirmed"][:2]
         with ThreadPoolExecutor(max_workers=2) as pool:
-            cancelled = list(pool.map(lambda n: _call(bases[n], "DELETE", f"/bookings/{leaving[n]}",
+            cancelled = list(pool.map(lambda n: call_api(bases[n], "DELETE", f"/bookings/{leaving[n]}",
                                                       owner[leaving[n]]), range(2)))
         assert [code for code, _ in cancelled] == [200, 200], cancelled
-        code, state = _call(bases[1], "GET", f"/lab-sessions/{session['id']}", coordinator)
+        code, state = call_api(bases[1], "GET", f"/lab-sessions/{session['id']}", coordinator)
         statuses = {b["id"]: b["status"] for b in state["bookings"]}
         confirmed = {b["id"] for b in state["bookings"] if b["status"] == "confirmed"}
         assert len(confirmed) == SEATS == state["seats_taken"]
