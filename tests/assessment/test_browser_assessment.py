@@ -33,6 +33,7 @@ def _colleague_answers(browser, base, email, level_of):
     page.get_by_role("link", name="Maturity check").first.click()
     page.get_by_role("link", name="Start answering").click()
     _answer_all(page, level_of)
+    expect(page.locator("#assessment-form")).to_have_attribute("data-state", "saved")  # what the person sees
     page.reload()  # autosave kept everything
     expect(page.locator("#answered-count")).to_have_text("30")
     _submit(page)

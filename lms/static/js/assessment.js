@@ -33,7 +33,8 @@
     };
     var send = function (keepalive) {
       timer = null;
-      if (inFlight || !Object.keys(pending).length) { return; }
+      // As the page goes away, what changed during a save in flight goes too, rather than waiting for it.
+      if ((inFlight && !keepalive) || !Object.keys(pending).length) { return; }
       var answers = pending;
       pending = {};
       inFlight = true;
