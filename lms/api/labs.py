@@ -37,7 +37,9 @@ def _stored():
     db.session.expire_all()
 
 
+@bp.errorhandler(LabError)
 def _refused(exc: LabError):
+    """A labs rule refused the request: its message, as a 400, 403 or 409 (the request rolls back)."""
     db.session.rollback()
     return json_error(exc.status, ERROR_CODES[exc.status], str(exc))
 
@@ -90,14 +92,11 @@ def labs():
 def lab_sessions():
     page, per_page = paginate_args()
     query = select(LabSession)
-    try:
-        # An unencoded "+01:00" arrives as " 01:00": read it as the offset it was meant to be.
-        if request.args.get("from"):
-            query = query.where(LabSession.ends_at > parse_iso(request.args["from"].replace(" ", "+"), "from"))
-        if request.args.get("to"):
-            query = query.where(LabSession.starts_at < parse_iso(request.args["to"].replace(" ", "+"), "to"))
-    except LabError as exc:
-        return _refused(exc)
+    # An unencoded "+01:00" arrives as " 01:00": read it as the offset it was meant to be.
+    if request.args.get("from"):
+        query = query.where(LabSession.ends_at > parse_iso(request.args["from"].replace(" ", "+"), "from"))
+    if request.args.get("to"):
+        query = query.where(LabSession.starts_at < parse_iso(request.args["to"].replace(" ", "+"), "to"))
     if request.args.get("lab"):
         query = query.join(Lab).where(Lab.slug == request.args["lab"][:100])
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
@@ -148,10 +147,7 @@ def create_lab_session():
     user = g.api_user
     if not (user.is_admin or user.has_role("coordinator")):
         return json_error(403, "forbidden", "Only lab coordinators create sessions.")
-    try:
-        [session] = session_rules.create_sessions(_details(_body()), by=user, now=utcnow())
-    except LabError as exc:
-        return _refused(exc)
+    [session] = session_rules.create_sessions(_details(_body()), by=user, now=utcnow())
     _stored()
     return jsonify(session_dict(session)), 201
 
@@ -169,18 +165,15 @@ def update_lab_session(session_id):
     """Move, resize, edit or cancel (`{"cancelled": true}`) a session its coordinator manages."""
     session = access.get_session_or_404(session_id, g.api_user, manage=True)
     now = utcnow()
-    try:
-        body = _body()
-        if body.get("cancelled") is True:
-            session_rules.cancel_session(session, by=g.api_user, now=now)
-        else:
-            moved = body.get("move_to_waitlist") or []
-            if not isinstance(moved, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in moved):
-                raise LabError("move_to_waitlist must be a list of booking ids.", field="move_to_waitlist")
-            details = _details(body, session_rules.session_details(session))
-            session_rules.update_session(session, details, by=g.api_user, now=now, move_to_waitlist=moved)
-    except LabError as exc:
-        return _refused(exc)
+    body = _body()
+    if body.get("cancelled") is True:
+        session_rules.cancel_session(session, by=g.api_user, now=now)
+    else:
+        moved = body.get("move_to_waitlist") or []
+        if not isinstance(moved, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in moved):
+            raise LabError("move_to_waitlist must be a list of booking ids.", field="move_to_waitlist")
+        details = _details(body, session_rules.session_details(session))
+        session_rules.update_session(session, details, by=g.api_user, now=now, move_to_waitlist=moved)
     _stored()
     return jsonify(session_dict(session, with_bookings=True))
 
@@ -190,16 +183,13 @@ def update_lab_session(session_id):
 def book(session_id):
     """Book the caller, or `user_email` (a coordinator or company manager booking for someone)."""
     session = access.get_session_or_404(session_id, g.api_user)
-    try:
-        body = _body()
-        person = g.api_user
-        if body.get("user_email"):
-            person = rules.person_to_book(g.api_user, session, email=str(body["user_email"]))
-            if person is None:  # said only to the session's coordinator; others hear NOT_YOURS either way
-                return json_error(404, "not_found", "No account has this e-mail address.")
-        booking = rules.book_seat(session, person, by=g.api_user, now=utcnow())
-    except LabError as exc:
-        return _refused(exc)
+    body = _body()
+    person = g.api_user
+    if body.get("user_email"):
+        person = rules.person_to_book(g.api_user, session, email=str(body["user_email"]))
+        if person is None:  # said only to the session's coordinator; others hear NOT_YOURS either way
+            return json_error(404, "not_found", "No account has this e-mail address.")
+    booking = rules.book_seat(session, person, by=g.api_user, now=utcnow())
     _stored()
     return jsonify(booking_dict(booking)), 201
 
@@ -208,10 +198,7 @@ def book(session_id):
 @token_required
 def cancel(booking_id):
     booking = access.get_booking_or_404(booking_id, g.api_user)
-    try:
-        rules.cancel_booking(booking, by=g.api_user, now=utcnow())
-    except LabError as exc:
-        return _refused(exc)
+    rules.cancel_booking(booking, by=g.api_user, now=utcnow())
     _stored()
     return jsonify(booking_dict(booking))
 
