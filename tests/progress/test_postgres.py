@@ -1,9 +1,14 @@
 """The progress queries on SQLite and on PostgreSQL alike: the report, dashboards, gradebook, exports, API and
 xAPI statements over the same world, with the same figures."""
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
 from lms.auth import accounts
+from lms.auth.models import User
 from lms.extensions import db
-from lms.progress import xapi
-from tests.progress.factories import PASSWORD, build_world
+from lms.progress import queries, xapi
+from tests.progress.factories import PASSWORD, build_world, enrol, make_course, person
 
 
 def test_every_progress_query_runs_on_both_databases(db_app):
@@ -29,3 +34,27 @@ def test_every_progress_query_runs_on_both_databases(db_app):
     statements = client.get(f"/api/v1/organisations/{world.orgs['a'].id}/statements",
                             headers=headers).get_json()["items"]
     assert statements and all(xapi.check_statement(s) == [] for s in statements)
+
+
+def test_completions_by_week_are_grouped_alike_on_both_databases(db_app):
+    """Weeks run Monday 00:00 to Monday 00:00 UTC; the first and last moments of the twelve weeks count, the
+    moments just outside do not; the course filter narrows."""
+    now = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # a Wednesday: the last week is Monday 23 November
+    first, next_week = datetime(2026, 9, 7, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC)
+    course, other = make_course(), make_course(slug="other-course", title="Other course")
+    moments = [first - timedelta(microseconds=1), first, first + timedelta(days=6, hours=23), first + timedelta(days=7),
+               datetime(2026, 10, 14, 8, 30, tzinfo=UTC), datetime(2026, 10, 18, 23, 59, tzinfo=UTC), now,
+               next_week - timedelta(seconds=1), next_week]
+    learners = [person(f"week{i}@example.com") for i in range(len(moments))]
+    for learner, moment in zip(learners, moments, strict=True):
+        enrol(learner, course, moment - timedelta(days=30)).completed_at = moment
+    enrol(learners[0], other, now - timedelta(days=40)).completed_at = now - timedelta(days=1)
+    db.session.commit()
+    scope = select(User.id).where(User.id.in_([p.id for p in learners]))
+
+    weeks = queries.completions_by_week(scope, queries.Filters(), now)
+    assert [week for week, _n in weeks] == [(first + timedelta(weeks=i)).date().isoformat() for i in range(12)]
+    assert dict(weeks) == {**{week: 0 for week, _n in weeks}, "2026-09-07": 2, "2026-09-14": 1, "2026-10-12": 2,
+                           "2026-11-23": 3}
+    by_course = dict(queries.completions_by_week(scope, queries.Filters(course_id=other.id), now))
+    assert by_course["2026-11-23"] == 1 and sum(by_course.values()) == 1
