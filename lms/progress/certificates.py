@@ -29,6 +29,18 @@ class CertificateText:
     code_label: str  # "Verification code"
 
 
+def _centred(pdf: FPDF, text: str, *, size: int, height: int, gap: int = 0, bold: bool = False, wrap: bool = False,
+             link: str = ""):
+    """One centred line of `text`, `gap` mm below the last; with `wrap`, as many lines as a long name needs."""
+    pdf.set_font("Helvetica", "B" if bold else "", size)
+    if gap:
+        pdf.ln(gap)
+    if wrap:
+        pdf.multi_cell(0, height, plain(text), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    else:
+        pdf.cell(0, height, plain(text), align="C", link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
 def certificate_pdf(learner_name: str, course_title: str, code: str, verify_url: str, text: CertificateText) -> bytes:
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_title(plain(f"{text.heading}: {course_title}"))
@@ -41,32 +53,17 @@ def certificate_pdf(learner_name: str, course_title: str, code: str, verify_url:
     pdf.set_line_width(0.3)
     pdf.rect(14, 14, 269, 182)
     pdf.set_text_color(*BRAND)
-    pdf.set_font("Helvetica", "B", 14)
     pdf.set_y(26)
-    pdf.cell(0, 8, "Officina 4.0", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", "B", 30)
-    pdf.ln(8)
-    pdf.cell(0, 14, plain(text.heading), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _centred(pdf, "Officina 4.0", size=14, height=8, bold=True)
+    _centred(pdf, text.heading, size=30, height=14, gap=8, bold=True)
     pdf.set_text_color(33, 37, 41)
-    pdf.set_font("Helvetica", size=14)
-    pdf.ln(10)
-    pdf.cell(0, 8, plain(text.awarded_to), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", "B", 26)
-    pdf.ln(4)
-    pdf.multi_cell(0, 12, plain(learner_name), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", size=14)
-    pdf.ln(4)
-    pdf.cell(0, 8, plain(text.completed), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", "B", 20)
-    pdf.ln(2)
-    pdf.multi_cell(0, 10, plain(course_title), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", size=14)
-    pdf.ln(2)
-    pdf.cell(0, 8, plain(text.on_date), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _centred(pdf, text.awarded_to, size=14, height=8, gap=10)
+    _centred(pdf, learner_name, size=26, height=12, gap=4, bold=True, wrap=True)
+    _centred(pdf, text.completed, size=14, height=8, gap=4)
+    _centred(pdf, course_title, size=20, height=10, gap=2, bold=True, wrap=True)
+    _centred(pdf, text.on_date, size=14, height=8, gap=2)
     pdf.set_text_color(*GREY)
-    pdf.set_font("Helvetica", size=10)
     pdf.set_y(172)
-    pdf.cell(0, 6, plain(f"{text.code_label}: {format_code(code)}"), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.cell(0, 6, plain(f"{text.verify} {verify_url}"), align="C", link=verify_url,
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _centred(pdf, f"{text.code_label}: {format_code(code)}", size=10, height=6)
+    _centred(pdf, f"{text.verify} {verify_url}", size=10, height=6, link=verify_url)
     return bytes(pdf.output())
