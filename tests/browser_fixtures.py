@@ -104,6 +104,22 @@ def sign_in(page, base_url, email, password=DEMO_PASSWORD):
 
 
 @pytest.fixture
+def screenshot(tmp_path):
+    """`screenshot(page, name, full_page=True)` saves `<name>.png` in the test's own temporary folder, or in
+    LMS_SCREENSHOTS (kept for a person to look at) when set, and returns its path: never a fixed path that two
+    test runs (or two xdist workers) would share."""
+    folder = Path(os.environ["LMS_SCREENSHOTS"]) if os.environ.get("LMS_SCREENSHOTS") else tmp_path
+
+    def take(page, name, full_page=True):
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
+
+
+@pytest.fixture
 def in_browser(page):
     """`in_browser(steps)` runs `steps(page)` on the shared Chromium (the page checks for script errors)."""
     return lambda steps: steps(page)

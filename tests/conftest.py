@@ -10,10 +10,13 @@ from flask import g
 from lms import create_app
 from lms.auth import passwords
 from lms.extensions import db as _db
+from tests import speedups
 from tests.support import fresh_postgres_database, running_smtp_sink
 
 # Argon2 at its cheapest: a hash costs ~0.1 s with production parameters and tests make hundreds.
 passwords.set_parameters(time_cost=1, memory_cost=8, parallelism=1)
+# URL builders and compiled templates once per process, not once per test's app (tests/speedups.py).
+speedups.install()
 
 pytest_plugins = ["tests.browser_fixtures"]
 
@@ -65,12 +68,15 @@ def app_factory(tmp_path, sqlite_template):
     def make(**extra):
         config = base_config(tmp_path, **extra)
         default_file = tmp_path / "test.sqlite3"
-        if config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{default_file}" and not default_file.exists():
+        copied = config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{default_file}" and not default_file.exists()
+        if copied:
             shutil.copyfile(sqlite_template, default_file)
         app = create_app(config)
+        app.jinja_env.bytecode_cache = speedups.TEMPLATES
         app.before_request(_fresh_request_state)
-        with app.app_context():
-            _db.create_all()  # a no-op on the copied template; creates the schema anywhere else
+        if not copied:  # the template has the schema; anywhere else it is made from the models
+            with app.app_context():
+                _db.create_all()
         made.append(app)
         return app
 

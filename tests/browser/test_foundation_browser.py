@@ -33,7 +33,7 @@ def test_sign_out_and_language_switch(live_server, page):
     assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").is_visible()
 
 
-def test_admin_creates_an_organisation_and_sees_a_csv_error(live_server, page, tmp_path):
+def test_admin_creates_an_organisation_and_sees_a_csv_error(live_server, page, tmp_path, screenshot):
     sign_in(page, live_server.url, "admin@officina.example")
     page.goto(f"{live_server.url}/admin/organisations/new")
     page.get_by_label("Name").fill("Ceramiche di Sassuolo (test)")
@@ -46,4 +46,4 @@ def test_admin_creates_an_organisation_and_sees_a_csv_error(live_server, page, t
     page.get_by_role("button", name="Preview").click()
     assert page.get_by_text("line 3: Not a valid e-mail address").is_visible()
     assert page.get_by_text("Nothing has been imported").is_visible()
-    page.screenshot(path="/tmp/admin_enrol_error.png", full_page=True)
+    screenshot(page, "admin_enrol_error")

@@ -10,7 +10,7 @@ OVERLAY = ('<a href="https://attacker.example/" class="position-fixed top-0 star
            "cover</a>\n\nMy bio.[^1]\n\n[^1]: A note in the bio.")
 
 
-def test_a_hostile_bio_does_not_capture_clicks_and_footnotes_work(live_server, page):
+def test_a_hostile_bio_does_not_capture_clicks_and_footnotes_work(live_server, page, screenshot):
     from playwright.sync_api import expect
 
     from lms.profiles.models import Profile
@@ -26,7 +26,7 @@ def test_a_hostile_bio_does_not_capture_clicks_and_footnotes_work(live_server, p
     page.get_by_role("link", name="1", exact=True).click()  # the footnote reference
     assert page.url.endswith("#user-content-fn:1")
     expect(page.locator("[id='user-content-fn:1']")).to_contain_text("A note in the bio.")
-    page.screenshot(path="/tmp/overlay_bio.png", full_page=True)
+    screenshot(page, "overlay_bio")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", level=1, name="People")).to_be_visible()
     assert page.url.startswith(base)

@@ -29,11 +29,11 @@ def first_module_without_quiz(live_server):
         db.session.commit()
 
 
-def test_learner_enrols_reads_completes_and_resumes(live_server, first_module_without_quiz, in_browser):
-    in_browser(lambda page: _learner_steps(page, live_server.url))
+def test_learner_enrols_reads_completes_and_resumes(live_server, first_module_without_quiz, in_browser, screenshot):
+    in_browser(lambda page: _learner_steps(page, live_server.url, screenshot))
 
 
-def _learner_steps(page, base):
+def _learner_steps(page, base, screenshot):
     from playwright.sync_api import expect
 
     sign_in(page, base, "learner@officina.example")
@@ -55,12 +55,12 @@ def _learner_steps(page, base):
     anchor = entry.get_attribute("href")
     assert anchor.startswith("#") and page.locator(anchor).count() == 1  # the contents link to real headings
     expect(page.get_by_text(re.compile(r"Module 1 of \d+ · about \d+ min"))).to_be_visible()
-    page.screenshot(path="/tmp/module_page.png", full_page=False)
+    screenshot(page, "module_page", full_page=False)
 
     page.get_by_role("button", name="Mark as complete").click()
     expect(page.get_by_text("You completed this module.")).to_be_visible()
     page.get_by_text("You completed this module.").scroll_into_view_if_needed()
-    page.screenshot(path="/tmp/module_page_end.png")
+    screenshot(page, "module_page_end", full_page=False)
     page.get_by_role("link", name=re.compile("^Next:")).click()  # open module 2: resume points there
 
     page.goto(f"{base}/courses/{COURSE}")
@@ -69,7 +69,7 @@ def _learner_steps(page, base):
     assert bar.locator(".progress-bar").evaluate("el => el.getBoundingClientRect().width") > 0  # data-width applied
     resume = page.get_by_role("link", name=re.compile("^Resume: "))
     expect(resume).to_be_visible()
-    page.screenshot(path="/tmp/course_page.png", full_page=True)
+    screenshot(page, "course_page")
     resume.click()
     expect(page.get_by_text(re.compile(r"Module 2 of \d+"))).to_be_visible()
 
@@ -78,11 +78,11 @@ def _learner_steps(page, base):
     expect(page.get_by_role("link", name=re.compile("^Next: "))).to_be_visible()
 
 
-def test_trainer_edits_with_live_preview_and_sees_the_revision(live_server, in_browser):
-    in_browser(lambda page: _trainer_steps(page, live_server.url))
+def test_trainer_edits_with_live_preview_and_sees_the_revision(live_server, in_browser, screenshot):
+    in_browser(lambda page: _trainer_steps(page, live_server.url, screenshot))
 
 
-def _trainer_steps(page, base):
+def _trainer_steps(page, base, screenshot):
     from playwright.sync_api import expect
 
     sign_in(page, base, "giulia.ferri@officina.example")
@@ -97,7 +97,7 @@ def _trainer_steps(page, base):
     preview = page.locator("#preview")
     expect(preview.get_by_role("heading", name="Checked in the browser")).to_be_visible()
     expect(page.locator("#preview-status")).to_have_text("Preview updated")
-    page.screenshot(path="/tmp/editor.png", full_page=False)
+    screenshot(page, "editor", full_page=False)
     page.get_by_label("What changed").fill("Added a closing section")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text(re.compile(r"Saved as revision \d+\."))).to_be_visible()
@@ -111,4 +111,4 @@ def _trainer_steps(page, base):
     diff = page.locator("table.diff")
     expect(diff.locator("caption")).to_contain_text(f"to revision {number}")
     expect(diff.locator("tr.diff-add", has_text="A sentence typed by the trainer.")).to_be_visible()
-    page.screenshot(path="/tmp/revision_diff.png", full_page=False)
+    screenshot(page, "revision_diff", full_page=False)

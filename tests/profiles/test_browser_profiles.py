@@ -7,8 +7,6 @@ import pytest
 
 from tests.browser_fixtures import DEMO_PASSWORD
 
-SCREENSHOT = "/tmp/profile_page.png"
-
 pytestmark = pytest.mark.browser
 
 
@@ -27,7 +25,7 @@ def watch_errors(page) -> list[str]:
     return errors
 
 
-def test_a_visitor_finds_a_digital_twin_teacher_in_two_clicks(live_server, in_browser):
+def test_a_visitor_finds_a_digital_twin_teacher_in_two_clicks(live_server, in_browser, screenshot):
     base = live_server.url
 
     def steps(browser):
@@ -54,7 +52,7 @@ def test_a_visitor_finds_a_digital_twin_teacher_in_two_clicks(live_server, in_br
         expect(page.locator("[data-group=industry40]")).to_contain_text("(expert)")
         expect(page.get_by_role("heading", name="Courses I teach")).to_be_visible()
         expect(page.get_by_role("link", name="Digitalization 101")).to_be_visible()  # from courses/ (synced)
-        page.screenshot(path=SCREENSHOT, full_page=True)
+        screenshot(page, "profile_page")
         assert errors == []
 
     in_browser(steps)

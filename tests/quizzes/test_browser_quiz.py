@@ -5,7 +5,6 @@ Runs against the shared live server (tests/browser_fixtures.py: shipped courses 
 and fails on any script error or CSP refusal.
 """
 import re
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,6 @@ from tests.browser_fixtures import sign_in
 pytestmark = pytest.mark.browser
 
 COURSE, MODULE = "digital-hr", "hr-analytics-data-and-indicators"
-SCREENSHOT = Path("/tmp/quiz_page.png")
 
 
 def answer_everything(page):
@@ -36,9 +34,10 @@ def form_state(page):
         el.name + '=' + ((el.type === 'radio' || el.type === 'checkbox') ? (el.checked ? el.value : '-') : el.value))""")
 
 
-def test_a_learner_takes_a_quiz_reloads_submits_sees_feedback_and_retries(in_browser, live_server):
+def test_a_learner_takes_a_quiz_reloads_submits_sees_feedback_and_retries(in_browser, live_server, screenshot):
     base = live_server.url
     quiz_url = f"{base}/courses/{COURSE}/{MODULE}/quiz"
+    shots = []
 
     def steps(page):
         page.on("dialog", lambda dialog: dialog.accept())
@@ -58,7 +57,7 @@ def test_a_learner_takes_a_quiz_reloads_submits_sees_feedback_and_retries(in_bro
         page.wait_for_function("""() => Array.from(document.querySelectorAll('[data-saved-for]'))
             .every(el => el.textContent.trim() === 'Saved')""", timeout=15000)
         assert page.locator("#quiz-progress").inner_text() == "9 of 9 answered"
-        page.screenshot(path=str(SCREENSHOT), full_page=True)
+        shots.append(screenshot(page, "quiz_page"))
 
         page.reload()
         assert form_state(page) == state  # the answers came back from the server
@@ -67,7 +66,7 @@ def test_a_learner_takes_a_quiz_reloads_submits_sees_feedback_and_retries(in_bro
         page.get_by_role("button", name="Submit answers").click()
         page.wait_for_url(re.compile(r".*/quiz/attempts/\d+/result$"))
         assert page.get_by_role("heading", name=re.compile(r"Your score: \d+")).is_visible()
-        page.screenshot(path="/tmp/quiz_result.png", full_page=True)
+        screenshot(page, "quiz_result")
         badges = page.locator(".quiz-review .badge").all_inner_texts()
         assert len(badges) == 9 and all(re.fullmatch(r"Right|Wrong|Partly right \(\d+%\)", b) for b in badges), badges
         assert page.locator(".quiz-feedback").count() >= 9  # per-answer or general feedback on every question
@@ -84,7 +83,7 @@ def test_a_learner_takes_a_quiz_reloads_submits_sees_feedback_and_retries(in_bro
         assert page.get_by_role("link", name="Review attempt 1").is_visible()
 
     in_browser(steps)
-    assert SCREENSHOT.exists() and SCREENSHOT.stat().st_size > 10_000
+    assert shots and shots[0].stat().st_size > 10_000
 
 
 def test_the_countdown_announces_and_submits_when_time_is_up(in_browser, live_server):

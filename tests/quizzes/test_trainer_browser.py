@@ -21,7 +21,6 @@ pytestmark = pytest.mark.browser
 
 MOODLE_EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "gift" / "moodle_examples.gift.txt"
 TRAINER = "tina@example.com"
-SCREENSHOT = "/tmp/quiz_trainer.png"
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +40,7 @@ def server(tmp_path_factory):
 
 
 @pytest.mark.skipif(not MOODLE_EXAMPLES.exists(), reason="Moodle's GIFT examples are missing")
-def test_trainer_imports_edits_and_previews(server, in_browser):
+def test_trainer_imports_edits_and_previews(server, in_browser, screenshot):
     expected = gift.parse(MOODLE_EXAMPLES.read_text(encoding="utf-8"))
     base = server.url
 
@@ -103,7 +102,7 @@ def test_trainer_imports_edits_and_previews(server, in_browser):
         page.locator("#preview-score").wait_for()
         assert page.locator("[data-outcome]").first.get_by_text("Right", exact=True).is_visible()
         assert page.locator("fieldset.quiz-question").first.get_by_label("no one").is_checked()
-        page.screenshot(path=SCREENSHOT, full_page=False)
+        screenshot(page, "quiz_trainer", full_page=False)
         page.goto(f"{base}/authoring/quizzes/digital-basics/")
         assert page.locator("tbody tr").first.locator("td").nth(2).inner_text() == "0"  # no attempt recorded
 
