@@ -34,6 +34,11 @@ def test_every_progress_query_runs_on_both_databases(db_app):
     statements = client.get(f"/api/v1/organisations/{world.orgs['a'].id}/statements",
                             headers=headers).get_json()["items"]
     assert statements and all(xapi.check_statement(s) == [] for s in statements)
+    assert [s["timestamp"] for s in statements] == sorted(s["timestamp"] for s in statements)  # oldest first
+    pages = [client.get(f"/api/v1/organisations/{world.orgs['a'].id}/statements?per_page=2&page={n}",
+                        headers=headers).get_json() for n in range(1, len(statements) // 2 + 3)]
+    assert {p["total"] for p in pages} == {len(statements)} and pages[-1]["items"] == []
+    assert [s for p in pages for s in p["items"]] == statements  # the pages, one after the other, are the whole
 
 
 def test_completions_by_week_are_grouped_alike_on_both_databases(db_app):
