@@ -1,5 +1,5 @@
-"""Security headers and error pages, the same for every blueprint."""
-from flask import Response, abort, jsonify, render_template, request
+"""Security headers, error pages and how a page tells a refusal, the same for every blueprint."""
+from flask import Response, abort, flash, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, HTTPException
@@ -30,6 +30,13 @@ def json_error(status: int, code: str, message: str):
     response = jsonify({"error": {"code": code, "message": message}})
     response.status_code = status
     return response
+
+
+def flash_refusal(exc: Exception) -> None:
+    """Tell the person why a rule refused their request, and drop what the request had changed: the redirect or
+    page that follows is a success, which the unit of work (lms.unit_of_work) would otherwise commit."""
+    db.session.rollback()
+    flash(str(exc), "danger")
 
 
 def refuse_nul_characters():

@@ -12,7 +12,7 @@ from lms.assessment.blueprint import bp
 from lms.assessment.questionnaire import questionnaire
 from lms.dbtypes import utcnow
 from lms.extensions import db
-from lms.http import json_error
+from lms.http import flash_refusal, json_error
 
 MAX_BODY = 64 * 1024  # 30 answers fit in well under 2 KB
 
@@ -73,10 +73,9 @@ def save(assessment_id):
     try:
         rounds.save_answers(response, raw, questionnaire(), utcnow())
     except rounds.AssessmentError as exc:
-        db.session.rollback()
-        if wants_json:
+        if wants_json:  # an error status: the request rolls back
             return json_error(exc.status, "conflict" if exc.status == 409 else "bad_request", str(exc))
-        flash(str(exc), "danger")
+        flash_refusal(exc)
         return redirect(url_for("assessment.answer", assessment_id=assessment.id))
     db.session.flush()
     if wants_json:
@@ -96,8 +95,7 @@ def submit(assessment_id):
             rounds.save_answers(response, _form_answers(), questionnaire(), utcnow())
         rounds.submit(response, utcnow())
     except rounds.AssessmentError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+        flash_refusal(exc)
         return redirect(url_for("assessment.answer", assessment_id=assessment.id))
     flash(_("Thank you: your answers are submitted."), "success")
     return redirect(url_for("assessment.result", assessment_id=assessment.id))

@@ -14,6 +14,7 @@ from lms.assessment.questionnaire import questionnaire
 from lms.auth.invitations import send_invitation
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.http import flash_refusal
 from lms.notify import mail
 from lms.orgs.models import Organisation
 from lms.orgs.people import organisations_of
@@ -27,11 +28,6 @@ def _company_or_404(organisation_id: int) -> Organisation:
     if company is None or company.kind != "company" or not rounds.can_manage(current_user, company):
         abort(404)
     return company
-
-
-def _fail(exc: rounds.AssessmentError, target: str):
-    flash(str(exc), "danger")
-    return redirect(target)
 
 
 @bp.get("/")
@@ -74,8 +70,8 @@ def start(organisation_id):
         assessment = rounds.start(company, current_user, mode=form.mode.data, area=form.area.data, now=utcnow(),
                                   qversion=questionnaire().version)
     except rounds.AssessmentError as exc:
-        db.session.rollback()
-        return _fail(exc, url_for("assessment.company", organisation_id=company.id))
+        flash_refusal(exc)
+        return redirect(url_for("assessment.company", organisation_id=company.id))
     db.session.flush()
     return redirect(url_for("assessment.answer", assessment_id=assessment.id))
 
@@ -113,8 +109,8 @@ def invite(assessment_id):
         response, token = rounds.invite(assessment, current_user, email=form.email.data, name=form.name.data,
                                         area=form.area.data, now=utcnow(), lifetime=lifetime)
     except rounds.AssessmentError as exc:
-        db.session.rollback()
-        return _fail(exc, back)
+        flash_refusal(exc)
+        return redirect(back)
     if token:
         send_invitation(response.user, token, assessment.organisation)
     mail.queue(db.session, mail.build_message(
@@ -134,8 +130,8 @@ def revise(assessment_id):
     try:
         new = rounds.revise(assessment, current_user, utcnow())
     except rounds.AssessmentError as exc:
-        db.session.rollback()
-        return _fail(exc, url_for("assessment.overview", assessment_id=assessment.id))
+        flash_refusal(exc)
+        return redirect(url_for("assessment.overview", assessment_id=assessment.id))
     db.session.flush()
     flash(_("Version %(n)d started: change your answers and submit again. The earlier version is kept.",
             n=new.version), "info")
@@ -149,8 +145,8 @@ def repeat(organisation_id):
     try:
         assessment = rounds.repeat(company, current_user, now=utcnow(), qversion=questionnaire().version)
     except rounds.AssessmentError as exc:
-        db.session.rollback()
-        return _fail(exc, url_for("assessment.company", organisation_id=company.id))
+        flash_refusal(exc)
+        return redirect(url_for("assessment.company", organisation_id=company.id))
     db.session.flush()
     flash(_("A new round has started; the same colleagues can answer again. The result will show the change."),
           "success")
@@ -172,8 +168,8 @@ def share(organisation_id):
         sharing.share(company, centres[form.centre.data], by=current_user, show_name=form.show_name.data,
                       now=utcnow())
     except rounds.AssessmentError as exc:
-        db.session.rollback()
-        return _fail(exc, back)
+        flash_refusal(exc)
+        return redirect(back)
     flash(_("Your results are shared with %(centre)s.", centre=centres[form.centre.data].name), "success")
     return redirect(back)
 

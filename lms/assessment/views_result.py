@@ -16,6 +16,7 @@ from lms.assessment.questionnaire import questionnaire
 from lms.auth.models import User
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.http import flash_refusal
 
 
 def _visible_result(assessment_id: int):
@@ -97,8 +98,7 @@ def start_path(assessment_id):
                                   dimension_slugs=form.dimensions.data, book_labs=form.book_labs.data, now=utcnow(),
                                   locale=str(get_locale()))
     except rounds.AssessmentError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+        flash_refusal(exc)
         return redirect(back)
     flash(ngettext("%(num)d enrolment made.", "%(num)d enrolments made.", len(outcome.enrolled)) + " "
           + ngettext("%(num)d lab seat booked.", "%(num)d lab seats booked.", len(outcome.booked)), "success")

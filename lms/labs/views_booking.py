@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.http import flash_refusal
 from lms.labs import access, feeds, ical
 from lms.labs import booking as rules
 from lms.labs.blueprint import bp
@@ -43,8 +44,7 @@ def book(session_id):
                 abort(404)
         booking = rules.book_seat(session, person, by=current_user, now=utcnow())
     except LabError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        flash_refusal(exc)
         return redirect(url_for("labs.session", session_id=session_id))
     if booking.status == "confirmed":
         flash(_("%(name)s has a seat. A confirmation with a calendar invitation is on its way.", name=person.name),
@@ -62,8 +62,7 @@ def cancel(booking_id):
     try:
         rules.cancel_booking(booking, by=current_user, now=utcnow())
     except LabError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        flash_refusal(exc)
     else:
         flash(_("The booking is cancelled."), "success")
     target = request.form.get("next", "")

@@ -14,6 +14,7 @@ from lms.auth.decorators import role_required
 from lms.auth.models import User, UserRole
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.http import flash_refusal
 from lms.labs import access
 from lms.labs import booking as rules
 from lms.labs import calendar as cal
@@ -204,8 +205,7 @@ def cancel_session(session_id):
         for target in targets:
             session_rules.cancel_session(target, by=current_user, now=utcnow())
     except LabError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        flash_refusal(exc)
     else:
         flash(_("Cancelled; everyone booked has been told."), "success")
     return redirect(url_for("labs.session", session_id=session.id))
@@ -220,8 +220,7 @@ def attendance(booking_id):
     try:
         rules.mark_attendance(booking, request.form.get("status", ""), now=utcnow())
     except LabError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        flash_refusal(exc)
     return redirect(url_for("labs.session", session_id=booking.session_id) + "#bookings")
 
 

@@ -12,6 +12,7 @@ from lms.auth.decorators import admin_required
 from lms.auth.invitations import send_invitation
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.http import flash_refusal
 from lms.ids import get_or_404
 from lms.orgs import enrolment, people
 from lms.orgs.forms import CohortForm, CsvCommitForm, CsvUploadForm, OrganisationForm
@@ -107,8 +108,7 @@ def set_member_role(org_id, membership_id):
     try:
         people.add_member(membership.organisation, membership.user, role)
     except people.MembershipError as exc:
-        db.session.rollback()  # the redirect would commit
-        flash(str(exc), "danger")
+        flash_refusal(exc)
     else:
         flash(_("%(name)s is now %(role)s.", name=membership.user.name, role=_(role)), "success")
     return redirect(url_for("orgs.detail", org_id=org_id))
