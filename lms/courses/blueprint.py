@@ -1,7 +1,7 @@
-"""The courses blueprint and the helpers its view modules share. The pages live in reading_views (catalogue,
-course, module, enrolment), authoring_views and revision_views (trainers' editor, revisions,
-uploads, export) and admin_views (content sync); `lms.courses.init_app` imports them, which registers their
-routes on `bp`.
+"""The courses blueprint and the helpers its view modules share. The pages live in learner/views_reading
+(catalogue, course, module, enrolment), trainer/views_authoring and trainer/views_revisions (trainers' editor,
+revisions, uploads, export) and admin/views_sync (content sync); `lms.courses.init_app` imports them, which
+registers their routes on `bp`.
 """
 from flask import Blueprint, url_for
 from sqlalchemy import select

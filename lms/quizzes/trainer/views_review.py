@@ -15,7 +15,7 @@ from lms.quizzes import essays, preview, stats, store
 from lms.quizzes.access import get_authored_quiz_or_404
 from lms.quizzes.attempts import AttemptError, finish_manual_grading
 from lms.quizzes.forms import GradeForm
-from lms.quizzes.trainer_blueprint import bp
+from lms.quizzes.trainer.blueprint import bp
 
 
 @bp.route("/<slug>/<int:quiz_id>/preview", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""The trainer's quiz pages' blueprint (``quiz_authoring``); trainer_views, trainer_review and trainer_transfer
+"""The trainer's quiz pages' blueprint (``quiz_authoring``); views_editing, views_review and views_transfer
 add their routes to it, and `lms.quizzes.init_app` imports them."""
 from flask import Blueprint, url_for
 

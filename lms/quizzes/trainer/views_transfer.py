@@ -18,7 +18,7 @@ from lms.quizzes import gift, gift_export, store
 from lms.quizzes.access import get_authored_quiz_or_404
 from lms.quizzes.forms import ImportConfirmForm, ImportForm
 from lms.quizzes.questions import Question
-from lms.quizzes.trainer_blueprint import bp, quiz_url
+from lms.quizzes.trainer.blueprint import bp, quiz_url
 
 MAX_GIFT_CHARS = 2_000_000
 _SOURCE = "gift"  # the "path" given to the parser, replaced by "line N:" in messages

@@ -1,9 +1,10 @@
-"""The learner's quiz pages: a quiz's intro, taking an attempt (autosave, submit), the result.
+"""The learner's quiz pages: a quiz's intro, taking an attempt (autosave, submit), the result; the boxes
+that the course and module pages include are in boxes.py.
 
 Thin views: parse, call a rule in attempts/policy, render. Access: only enrolled learners start a quiz; an
 attempt's pages answer only its owner (404 for anyone else: trainers see attempts in their own pages).
 """
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,17 +15,10 @@ from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.ids import bounded_page
 from lms.quizzes import attempts as rules
-from lms.quizzes import policy, store, taking
+from lms.quizzes import policy, taking
 from lms.quizzes.access import get_attempt_or_404, get_quiz_or_404
+from lms.quizzes.learner.blueprint import bp, quiz_url
 from lms.quizzes.models import Attempt, Quiz
-
-bp = Blueprint("quizzes", __name__)
-
-
-def quiz_url(quiz: Quiz, endpoint: str = "quizzes.module_quiz") -> str:
-    if quiz.module is None:
-        return url_for(endpoint.replace("module_quiz", "final_quiz"), slug=quiz.course.slug)
-    return url_for(endpoint, slug=quiz.course.slug, module_slug=quiz.module.slug)
 
 
 def _close_expired(quiz: Quiz) -> None:
@@ -209,45 +203,3 @@ def result(attempt_id):
         counted=policy.counted_score(current_user, quiz), attempts_used=len(history),
         start_url=quiz_url(quiz, "quizzes.start_module_quiz"), intro_url=quiz_url(quiz),
     )
-
-
-# The boxes other pages include --------------------------------------------------------------------------------
-
-def quiz_box(course, module=None) -> dict | None:
-    """What the module page's (or course page's) quiz call to action shows; None when there is no quiz.
-    Worked out once per request: a template may ask more than once."""
-    boxes = request.environ.setdefault("lms.quiz_boxes", {})
-    key = (course.id, module.id if module is not None else None)
-    if key not in boxes:
-        boxes[key] = _quiz_box(course, module)
-    return boxes[key]
-
-
-def _quiz_box(course, module) -> dict | None:
-    quiz, live, gradable = policy.quiz_with_counts(course, store.quiz_key(module))
-    if not live:
-        return None
-    box = {"quiz": quiz, "url": quiz_url(quiz), "settings": policy.settings_sentence(quiz, gradable),
-           "history": [], "passed": False, "counted": None, "in_progress": None}
-    if current_user.is_authenticated:
-        history = policy.attempts_of(current_user, quiz)
-        box["history"] = history
-        box["passed"] = any(a.passed for a in history)
-        box["counted"] = policy.counted_score(current_user, quiz, history)
-        box["in_progress"] = next((a for a in history if a.state == "in_progress"), None)
-    return box
-
-
-def module_quiz_gate(course, module):
-    """Registered with courses (enrolment.register_completion_gate): a module with a quiz is completed by
-    passing it, not by the "done" button."""
-    quiz = store.get_quiz(course, module)
-    if quiz is None or not quiz.live_questions:
-        return None
-    return _("Pass this module's quiz to complete it."), quiz_url(quiz)
-
-
-def quiz_context():
-    """Template helpers: module_quiz_box(module) and final_quiz_box(course) for the partials."""
-    return {"module_quiz_box": lambda module: quiz_box(module.course, module),
-            "final_quiz_box": lambda course: quiz_box(course)}

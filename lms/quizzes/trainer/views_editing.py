@@ -1,7 +1,7 @@
 """The trainer's quiz pages: a course's quizzes, a quiz's questions (add, edit, archive, move) and settings.
 
-Import/export live in trainer_transfer.py; the preview, statistics and essay grading in trainer_review.py.
-All pages hang off the ``quiz_authoring`` blueprint (trainer_blueprint.py).
+Import/export live in views_transfer.py; the preview, statistics and essay grading in views_review.py.
+All pages hang off the ``quiz_authoring`` blueprint (blueprint.py).
 """
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
@@ -16,7 +16,7 @@ from lms.quizzes import editing, essays, store
 from lms.quizzes.access import get_authored_quiz_or_404, get_question_or_404
 from lms.quizzes.forms import FORMS, SettingsForm
 from lms.quizzes.models import Attempt, Quiz
-from lms.quizzes.trainer_blueprint import bp, quiz_url
+from lms.quizzes.trainer.blueprint import bp, quiz_url
 
 
 def _mark_edited(quiz: Quiz, now) -> None:
