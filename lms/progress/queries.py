@@ -197,24 +197,27 @@ class CourseSummary:
 
 def course_summaries(scope, filters: Filters, now: datetime, group_editions: bool = False) -> list[CourseSummary]:
     """Per course (or per original course, editions together): enrolled, completed, mean progress, mean best
-    score and people who attended a lab. One statement over the enrolments' figures."""
-    users = scoped_users(scope, filters, now)
-    totals = required_totals().subquery()
+    score and people who attended a lab. One statement: the scope's enrolments are grouped by course over the
+    enrolments' index alone, and only the few groups are joined to their courses and module totals (joining
+    every enrolment first cost a third more on SQLite for 18,000 enrolments)."""
     # IN the attendees: SQLite probes a list built once, PostgreSQL a hashed subplan. A join to the DISTINCT
     # attendees left SQLite scanning that list for every enrolment (seconds for 10,000 people), and a correlated
     # EXISTS cost PostgreSQL a plan expensive enough to be JIT-compiled on every request.
     attended = Enrolment.user_id.in_(select(Booking.user_id).where(Booking.status == ATTENDED))
-    percent = case((totals.c.total > 0, Enrolment.modules_done * 100.0 / totals.c.total), else_=0.0)
-    query = (select(Course.id, Course.slug, Course.title, Course.language, Course.translation_of,
-                    func.count(Enrolment.id), func.count(Enrolment.completed_at), func.sum(percent),
-                    func.sum(Enrolment.quiz_best), func.count(Enrolment.quiz_best), func.count(case((attended, 1))))
-             .select_from(Enrolment).join(Course, Course.id == Enrolment.course_id)
-             .outerjoin(totals, totals.c.course_id == Course.id)
-             .where(Enrolment.user_id.in_(users), Course.is_published.is_(True))
-             .group_by(Course.id, Course.slug, Course.title, Course.language, Course.translation_of)
-             .order_by(Course.title))
+    groups = (select(Enrolment.course_id, func.count().label("enrolled"), func.count(Enrolment.completed_at).label("done"),
+                     func.sum(Enrolment.modules_done).label("modules"), func.sum(Enrolment.quiz_best).label("score_sum"),
+                     func.count(Enrolment.quiz_best).label("scored"), func.count(case((attended, 1))).label("attended"))
+              .where(Enrolment.user_id.in_(scoped_users(scope, filters, now))).group_by(Enrolment.course_id))
     if filters.course_id is not None:
-        query = query.where(Course.id == filters.course_id)
+        groups = groups.where(Enrolment.course_id == filters.course_id)
+    groups = groups.subquery()
+    totals = required_totals().subquery()
+    # The sum of each enrolment's percent: its required modules are the course's, the same for every row.
+    percent_sum = case((totals.c.total > 0, groups.c.modules * 100.0 / totals.c.total), else_=0.0)
+    query = (select(Course.id, Course.slug, Course.title, Course.language, Course.translation_of, groups.c.enrolled,
+                    groups.c.done, percent_sum, groups.c.score_sum, groups.c.scored, groups.c.attended)
+             .join(groups, groups.c.course_id == Course.id).outerjoin(totals, totals.c.course_id == Course.id)
+             .where(Course.is_published.is_(True)).order_by(Course.title))
     summaries = [CourseSummary(cid, slug, title, lang, of or slug, enrolled or 0, completed or 0, float(psum or 0),
                                float(ssum or 0), scored or 0, att or 0)
                  for cid, slug, title, lang, of, enrolled, completed, psum, ssum, scored, att

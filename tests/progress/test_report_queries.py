@@ -44,6 +44,9 @@ def test_course_summaries_count_lab_attendees_per_enrolment(world):
     rows = [r for r in queries.rows(scope, now=NOW) if r.course_slug == "industry-basics"]
     assert (basics.enrolled, basics.completed) == (2, 1)
     assert basics.attended == sum(1 for r in rows if r.attended) == 1  # ada attended; bruno booked nothing
+    assert basics.mean_percent == int(sum(r.done * 100 / r.total for r in rows) / len(rows)) > 0
+    scored = [r.best_score for r in rows if r.best_score is not None]
+    assert basics.scored == len(scored) and abs(basics.mean_score - sum(scored) / len(scored)) < 1e-9
     x = {s.slug: s for s in queries.course_summaries(access.organisation_scope(world.orgs["x"]), queries.Filters(),
                                                      NOW)}
     assert x["industry-basics"].attended == 0  # elsa's booking was a no-show
