@@ -79,9 +79,15 @@ def organisation_export(organisation_id, fmt):
 def organisation_learner(organisation_id, user_id):
     organisation = access.get_organisation_or_404(organisation_id, current_user)
     learner = access.get_learner_in_organisation_or_404(organisation, user_id)
+    return learner_page(learner, queries.Filters(), url_for("progress.organisation", organisation_id=organisation.id),
+                        organisation.name)
+
+
+def learner_page(learner, chosen: queries.Filters, back: str, back_label: str):
+    """One learner's drill-down from a report (an organisation's, or a trainer's course): their courses within
+    `chosen` with modules, attempts and certificates, their lab bookings, and a link `back` to the report."""
     now = utcnow()
-    rows = queries.rows(access.self_scope(learner), now=now)
+    rows = queries.rows(access.self_scope(learner), chosen, now)
     info = detail.learner_detail(learner.id, [r.course_id for r in rows])
-    return render_template("progress/learner.html", learner=learner, rows=rows, info=info, now=now,
-                           back=url_for("progress.organisation", organisation_id=organisation.id),
-                           back_label=organisation.name)
+    return render_template("progress/learner.html", learner=learner, rows=rows, info=info, now=now, back=back,
+                           back_label=back_label)

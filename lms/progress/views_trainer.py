@@ -7,6 +7,7 @@ from lms.dbtypes import utcnow
 from lms.http import attachment
 from lms.progress import access, detail, exports, filters, queries
 from lms.progress.blueprint import bp
+from lms.progress.views_reports import learner_page
 
 
 @bp.get("/courses")
@@ -48,8 +49,5 @@ def course_export(slug, fmt):
 def course_learner(slug, user_id):
     course = access.get_taught_course_or_404(slug, current_user)
     learner = access.get_course_learner_or_404(course, user_id)
-    now = utcnow()
-    rows = queries.rows(access.self_scope(learner), queries.Filters(course_id=course.id), now)
-    info = detail.learner_detail(learner.id, [course.id])
-    return render_template("progress/learner.html", learner=learner, rows=rows, info=info, now=now,
-                           back=url_for("progress.course", slug=course.slug), back_label=course.title)
+    return learner_page(learner, queries.Filters(course_id=course.id), url_for("progress.course", slug=course.slug),
+                        course.title)
