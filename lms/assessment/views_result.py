@@ -28,6 +28,14 @@ def _visible_result(assessment_id: int):
     return assessment, mine, manages, manages or (mine is not None and mine.is_submitted)
 
 
+def _result_view(assessment, now):
+    """The result in the viewer's language, as the page and the PDF report show it, with each priority's path."""
+    locale = str(get_locale())
+    view = presenting.result_view(assessment, questionnaire(), locale)
+    paths = {d.dimension.slug: presenting.path_for(d.dimension, now, locale) for d in view.priorities}
+    return locale, view, paths
+
+
 def chart_labels():
     return {"team": _("Your company"), "baseline": _("Previous round"), "peers": _("Similar firms")}
 
@@ -39,10 +47,8 @@ def result(assessment_id):
     if not visible:
         flash(_("Submit your own answers first: then you will see the team's result."), "info")
         return redirect(url_for("assessment.answer", assessment_id=assessment.id))
-    locale = str(get_locale())
-    view = presenting.result_view(assessment, questionnaire(), locale)
     now = utcnow()
-    paths = {d.dimension.slug: presenting.path_for(d.dimension, now, locale) for d in view.priorities}
+    locale, view, paths = _result_view(assessment, now)
     shared = [(r, scoring.score_answers(rounds.dimension_map(questionnaire()), r.answers or {}))
               for r in assessment.submitted if r.shares_answers or r.user_id == current_user.id]
     form = None
@@ -71,10 +77,8 @@ def report_pdf(assessment_id):
     if not visible or not assessment.submitted:
         flash(_("The report is ready once answers are submitted."), "info")
         return redirect(url_for("assessment.overview", assessment_id=assessment.id))
-    locale = str(get_locale())
-    view = presenting.result_view(assessment, questionnaire(), locale)
     now = utcnow()
-    paths = {d.dimension.slug: presenting.path_for(d.dimension, now, locale) for d in view.priorities}
+    locale, view, paths = _result_view(assessment, now)
     pdf = report.build_pdf(view, paths, questionnaire(), locale=locale, now=now)
     name = f"maturity-{assessment.organisation_id}-v{assessment.version}.pdf"
     return HttpResponse(pdf, mimetype="application/pdf",
