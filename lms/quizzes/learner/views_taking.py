@@ -30,7 +30,12 @@ def _close_expired(quiz: Quiz) -> None:
 
 # The intro page ----------------------------------------------------------------------------------------------
 
-def _intro(quiz: Quiz):
+# A course's final quiz has no module: its addresses give module_slug=None to the same functions.
+@bp.get("/courses/<slug>/<module_slug>/quiz", endpoint="module_quiz")
+@bp.get("/courses/<slug>/final-quiz", endpoint="final_quiz", defaults={"module_slug": None})
+@login_required
+def intro(slug, module_slug):
+    quiz = get_quiz_or_404(slug, module_slug, current_user)
     _close_expired(quiz)
     now = utcnow()
     history = policy.attempts_of(current_user, quiz)
@@ -46,19 +51,11 @@ def _intro(quiz: Quiz):
     )
 
 
-@bp.get("/courses/<slug>/<module_slug>/quiz")
+@bp.post("/courses/<slug>/<module_slug>/quiz/start", endpoint="start_module_quiz")
+@bp.post("/courses/<slug>/final-quiz/start", endpoint="start_final_quiz", defaults={"module_slug": None})
 @login_required
-def module_quiz(slug, module_slug):
-    return _intro(get_quiz_or_404(slug, module_slug, current_user))
-
-
-@bp.get("/courses/<slug>/final-quiz")
-@login_required
-def final_quiz(slug):
-    return _intro(get_quiz_or_404(slug, None, current_user))
-
-
-def _start(quiz: Quiz):
+def start(slug, module_slug):
+    quiz = get_quiz_or_404(slug, module_slug, current_user)
     try:
         attempt = rules.start_attempt(current_user, quiz, utcnow())
     except rules.AttemptError as exc:
@@ -67,18 +64,6 @@ def _start(quiz: Quiz):
         return redirect(quiz_url(quiz))
     db.session.flush()  # the attempt's id, for its address
     return redirect(url_for("quizzes.take", attempt_id=attempt.id))
-
-
-@bp.post("/courses/<slug>/<module_slug>/quiz/start")
-@login_required
-def start_module_quiz(slug, module_slug):
-    return _start(get_quiz_or_404(slug, module_slug, current_user))
-
-
-@bp.post("/courses/<slug>/final-quiz/start")
-@login_required
-def start_final_quiz(slug):
-    return _start(get_quiz_or_404(slug, None, current_user))
 
 
 # Taking ------------------------------------------------------------------------------------------------------
