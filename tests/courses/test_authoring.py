@@ -232,6 +232,29 @@ def test_trainer_creates_a_course_and_a_module_then_publishes(app, client, login
     assert "Data for managers" in client.get("/courses/?q=hello").get_data(as_text=True)  # reindexed
 
 
+def test_publishing_pages_flash_the_outcome_and_return_where_asked(client, login, trainer):
+    course = make_course(trainers=["tina@example.com"])
+    login("tina@example.com")
+    draft = client.post("/authoring/digital-basics/modules/m1/unpublish", data={"back": "editor"})
+    assert draft.headers["Location"].endswith("/authoring/digital-basics/modules/m1/edit")
+    assert "“Module 1” is now a draft." in client.get("/authoring/digital-basics/").get_data(as_text=True)
+    live = client.post("/authoring/digital-basics/modules/m1/publish")
+    assert live.headers["Location"].endswith("/authoring/digital-basics/#modules")
+    assert "“Module 1” is published." in client.get("/authoring/digital-basics/").get_data(as_text=True)
+    client.post("/authoring/digital-basics/unpublish")
+    assert "now a draft: only its trainers" in client.get("/authoring/digital-basics/").get_data(as_text=True)
+    db.session.refresh(course)
+    assert not course.is_published and course.modules[0].is_published
+
+    course.modules[1].archived_at = NOW
+    course.modules[1].is_published = False
+    db.session.commit()
+    refused = client.post("/authoring/digital-basics/modules/m2/publish", follow_redirects=True)
+    assert "removed from the course files" in refused.get_data(as_text=True)
+    db.session.refresh(course.modules[1])
+    assert not course.modules[1].is_published
+
+
 def test_edit_module_saves_a_revision_and_shows_the_diff(app, client, login, trainer):
     make_course(trainers=["tina@example.com"])
     login("tina@example.com")

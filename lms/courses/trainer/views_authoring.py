@@ -87,17 +87,24 @@ def course_settings(slug):
     return render_template("courses/authoring/course_form.html", form=form, course=course), 422 if form.errors else 200
 
 
-def _set_course_published(slug, published):
-    course = access.get_authored_course_or_404(slug, current_user)
+def _publish_or_flash(course, change, done: str) -> None:
+    """Run ``change`` (an ``authoring.set_*_published`` call) for ``course``: done, the course is reindexed and
+    ``done`` flashed; refused, the session is rolled back (the redirect would commit) and the reason flashed."""
     try:
-        authoring.set_course_published(course, published, utcnow())
+        change()
     except authoring.AuthoringError as exc:
-        db.session.rollback()  # the redirect would commit
+        db.session.rollback()
         flash(str(exc), "danger")
     else:
         search.reindex(course)
-        flash(_("The course is published: learners find it in the catalogue.") if published
-              else _("The course is now a draft: only its trainers and admins see it."), "success")
+        flash(done, "success")
+
+
+def _set_course_published(slug, published):
+    course = access.get_authored_course_or_404(slug, current_user)
+    _publish_or_flash(course, lambda: authoring.set_course_published(course, published, utcnow()),
+                      _("The course is published: learners find it in the catalogue.") if published
+                      else _("The course is now a draft: only its trainers and admins see it."))
     return redirect(url_for("courses.course_edit", slug=course.slug))
 
 
@@ -210,15 +217,9 @@ def module_edit(slug, module_slug):
 def _set_module_published(slug, module_slug, published):
     course = access.get_authored_course_or_404(slug, current_user)
     module = access.get_authored_module_or_404(course, module_slug)
-    try:
-        authoring.set_module_published(module, published, utcnow())
-    except authoring.AuthoringError as exc:
-        db.session.rollback()  # the redirect would commit
-        flash(str(exc), "danger")
-    else:
-        search.reindex(course)
-        flash(_("“%(title)s” is published.", title=module.title) if published
-              else _("“%(title)s” is now a draft.", title=module.title), "success")
+    _publish_or_flash(course, lambda: authoring.set_module_published(module, published, utcnow()),
+                      _("“%(title)s” is published.", title=module.title) if published
+                      else _("“%(title)s” is now a draft.", title=module.title))
     if request.form.get("back") == "editor":
         return redirect(url_for("courses.module_edit", slug=course.slug, module_slug=module.slug))
     return redirect(url_for("courses.course_edit", slug=course.slug) + "#modules")
