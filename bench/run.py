@@ -9,7 +9,8 @@ p50/p99 and the ratio to the minimal page of the same run; on PostgreSQL also th
 scenario (bench/quiz_start.py). It prints numbers and never fails on them: the machines are noisy.
 
 Besides the reading pages (issue 13) it measures, in the same run and against the same minimal page: the ITS
-coordinator's dashboard and report for a foundation of --its-learners learners (the demo gets twice as many),
+coordinator's dashboard, report (whole and one cohort), API progress and xAPI statements (100 a page) for a
+foundation of --its-learners learners (the demo gets twice as many),
 the maturity result page of the demo company's manager, and a lab session's page while a class races to book
 seats in it (bench/booking_race.py, waves of simultaneous bookings for the whole wrk run; afterwards the
 database is checked for overbooking).
@@ -209,6 +210,7 @@ def bench_database(kind: str, options) -> list[tuple]:
                 with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as pg:
                     pg.execute("ANALYZE")
             token = run([str(BIN / "lms"), "users", "token", LEARNER, "--name", "bench"], env).strip().split()[-1]
+            its_token = run([str(BIN / "lms"), "users", "token", ITS_EMAIL, "--name", "bench"], env).strip().split()[-1]
             run([str(BIN / "flask"), "--app", "bench.fortunes:create_app", "seed"], env)
             print(f"[{kind}] set up in {time.perf_counter() - started:.0f} s", flush=True)
 
@@ -232,7 +234,7 @@ def bench_database(kind: str, options) -> list[tuple]:
                         sys.exit(f"{label}: {page_url} answered {status} at {final}")
                 # Both workers of each server serve every page before it counts (templates compiled, caches
                 # filled): one request at a time would reach only one of them.
-                pages += extra_pages(base, options.its_learners)
+                pages += extra_pages(base, options.its_learners, its_token)
                 race_page, racers = booking_page(base, cookie)
                 for _label, page_url, headers, _target in pages + [("fortunes", fortunes, {}, None)] + race_page:
                     wrk(page_url, headers, 2)
@@ -265,15 +267,24 @@ def page_link(base: str, cookie: str, page: str, pattern: str) -> str:
     return match.group(0)
 
 
-def extra_pages(base: str, learners: int) -> list[tuple]:
-    """The ITS coordinator's dashboard and report (a foundation of `learners` learners) and the demo company
-    manager's maturity result: (label, URL, headers, target)."""
+def extra_pages(base: str, learners: int, its_token: str) -> list[tuple]:
+    """The ITS coordinator's dashboard, report (whole and one cohort) and API (progress, xAPI statements) for a
+    foundation of `learners` learners, and the demo company manager's maturity result: (label, URL, headers,
+    target)."""
     its = {"Cookie": sign_in(base, ITS_EMAIL)}
     report = page_link(base, its["Cookie"], "/", r"/progress/organisations/\d+")
+    api = {"Authorization": f"Bearer {its_token}"}
+    organisation = int(report.rsplit("/", 1)[1])
+    _status, _url, body = fetch(f"{base}/api/v1/organisations", api)
+    cohort = next(o for o in json.loads(body)["items"] if o["id"] == organisation)["cohorts"][0]["id"]
+    api_base = f"{base}/api/v1/organisations/{organisation}"
     manager = {"Cookie": sign_in(base, MANAGER_EMAIL)}
     result = page_link(base, manager["Cookie"], "/assessment/", r"/assessment/\d+/result")
     pages = [(f"ITS dashboard ({learners:,})", base + "/", its, f"{ITS_TARGET_MS} ms"),
              (f"ITS report ({learners:,})", base + report, its, f"{ITS_TARGET_MS} ms"),
+             ("ITS report, one cohort", f"{base}{report}?cohort={cohort}", its, f"{ITS_TARGET_MS} ms"),
+             ("API ITS progress, 100 rows", f"{api_base}/progress?per_page=100", api, f"{ITS_TARGET_MS} ms"),
+             ("API ITS xAPI, 100", f"{api_base}/statements?per_page=100", api, f"{ITS_TARGET_MS} ms"),
              ("maturity result", base + result, manager, None)]
     for label, page_url, headers, _target in pages:
         status, final, _body = fetch(page_url, headers)
