@@ -124,6 +124,14 @@ def first_submission_of_round(organisation: Organisation, round_: int) -> dateti
     )
 
 
+def repeat_offer(assessment: Assessment, manages: bool, now: datetime) -> dict:
+    """What a page offers about repeating: `can_repeat` (a manager, on the open version, six months after the
+    round's first submission) and `repeat_from`, the date that becomes possible (None before any submission)."""
+    first = first_submission_of_round(assessment.organisation, assessment.round)
+    return {"can_repeat": manages and assessment.is_open and scoring.can_repeat(first, now),
+            "repeat_from": scoring.repeat_from(first)}
+
+
 def revise(assessment: Assessment, user: User, now: datetime) -> Assessment:
     """Change one's answers after submitting: a new version of the same round, where everyone else's answers are
     carried over as they were and `user`'s become an editable draft. The old version stays as history.

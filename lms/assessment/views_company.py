@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.assessment import access, rounds, scoring, sharing
+from lms.assessment import access, rounds, sharing
 from lms.assessment.blueprint import bp
 from lms.assessment.forms import InviteForm, ShareForm, StartForm
 from lms.assessment.models import AREAS, SECTORS, SIZES, Assessment, AssessmentResponse
@@ -82,7 +82,6 @@ def overview(assessment_id):
     assessment = access.get_assessment_or_404(assessment_id, current_user)
     company = assessment.organisation
     manages = rounds.can_manage(current_user, company)
-    first = rounds.first_submission_of_round(company, assessment.round)
     share_form = ShareForm()
     share_form.centre.choices = [(c.id, c.name) for c in sharing.centres()]
     return render_template(
@@ -90,8 +89,7 @@ def overview(assessment_id):
         mine=assessment.response_of(current_user), invite_form=InviteForm(), share_form=share_form,
         shares=sharing.shares_of(company) if manages else [], versions=rounds.versions_of(company) if manages else [],
         profile=rounds.profile_of(company), sizes=SIZES, sectors=SECTORS, areas=AREAS,
-        total=len(questionnaire().questions), repeat_from=scoring.repeat_from(first),
-        can_repeat=manages and assessment.is_open and scoring.can_repeat(first, utcnow()),
+        total=len(questionnaire().questions), **rounds.repeat_offer(assessment, manages, utcnow()),
     )
 
 

@@ -59,14 +59,11 @@ def result(assessment_id):
         form.people.data = [r.user_id for r in assessment.responses]
         form.dimensions.data = [d.dimension.slug for d in view.priorities]
     profile = rounds.profile_of(assessment.organisation)
-    first = rounds.first_submission_of_round(assessment.organisation, assessment.round)
     return render_template(
         "assessment/result.html", assessment=assessment, view=view, paths=paths, mine=mine, manages=manages,
         shared=shared, form=form, profile=profile, sizes=SIZES, sectors=SECTORS, locale=locale,
         chart=json.dumps(presenting.chart_data(view, chart_labels())), minimum=scoring.BENCHMARK_MINIMUM,
-        repeat_from=scoring.repeat_from(first),
-        can_repeat=manages and assessment.is_open and scoring.can_repeat(first, now),
-        pending=[r for r in assessment.responses if not r.is_submitted],
+        pending=[r for r in assessment.responses if not r.is_submitted], **rounds.repeat_offer(assessment, manages, now),
     )
 
 

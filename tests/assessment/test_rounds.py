@@ -111,6 +111,19 @@ def test_a_repeat_after_six_months_compares_with_the_previous_round(world):
     assert all(d.change == 2.0 for d in view.dimensions)
 
 
+def test_the_repeat_offer_names_the_date_and_opens_to_managers_of_the_open_version(world):
+    assessment = world.start()
+    assert rounds.repeat_offer(assessment, True, NOW) == {"can_repeat": False, "repeat_from": None}
+    submit(assessment.responses[0], answers(1))
+    due = rounds.repeat_offer(assessment, True, NOW)["repeat_from"]
+    assert due is not None and due > NOW + timedelta(days=100)
+    assert rounds.repeat_offer(assessment, True, due) == {"can_repeat": True, "repeat_from": due}
+    assert not rounds.repeat_offer(assessment, False, due)["can_repeat"]
+    newer = rounds.revise(assessment, world.manager, NOW)
+    assert not rounds.repeat_offer(assessment, True, due)["can_repeat"]  # an older version: history
+    assert rounds.repeat_offer(newer, True, due) == {"can_repeat": True, "repeat_from": due}
+
+
 def test_the_benchmark_appears_with_five_similar_firms(world):
     from lms.orgs.models import Organisation
 
