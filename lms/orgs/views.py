@@ -146,7 +146,7 @@ def enrol_upload(org_id):
     except ValueError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("orgs.detail", org_id=org_id))
-    upload_id = pending_uploads().save(text, f"org:{organisation.id}", current_user.id, utcnow())
+    upload_id = pending_uploads().save(text, _upload_scope(organisation), current_user.id, utcnow())
     return redirect(url_for("orgs.enrol_preview", org_id=org_id, upload_id=upload_id))
 
 
@@ -161,12 +161,22 @@ def enrol_upload_page(org_id):
 @admin_required
 def enrol_preview(org_id, upload_id):
     organisation = get_organisation_or_404(org_id)
-    text = pending_uploads().load(upload_id, f"org:{organisation.id}", current_user.id, utcnow())
-    if text is None:
+    plan = _planned_upload(organisation, upload_id)
+    if plan is None:
         return _upload_gone(org_id)
-    plan = enrolment.plan_enrolment(text, organisation, current_app.config["CSV_MAX_ROWS"])
     return render_template("orgs/enrol_preview.html", organisation=organisation, plan=plan,
                            form=CsvCommitForm(upload_id=upload_id)), (200 if plan.ok else 422)
+
+
+def _upload_scope(organisation) -> str:
+    return f"org:{organisation.id}"
+
+
+def _planned_upload(organisation, upload_id: str) -> enrolment.EnrolPlan | None:
+    """What the kept upload would do now (planned again, so it counts whoever registered since the preview);
+    None when the upload is gone or is not this person's for this organisation."""
+    text = pending_uploads().load(upload_id, _upload_scope(organisation), current_user.id, utcnow())
+    return None if text is None else enrolment.plan_enrolment(text, organisation, current_app.config["CSV_MAX_ROWS"])
 
 
 def _upload_gone(org_id):
@@ -183,10 +193,9 @@ def enrol_commit(org_id):
     if not form.validate_on_submit():
         abort(400)
     upload_id = form.upload_id.data
-    text = pending_uploads().load(upload_id, f"org:{organisation.id}", current_user.id, utcnow())
-    if text is None:
+    plan = _planned_upload(organisation, upload_id)
+    if plan is None:
         return _upload_gone(org_id)
-    plan = enrolment.plan_enrolment(text, organisation, current_app.config["CSV_MAX_ROWS"])
     if not plan.ok:  # the data changed since the preview (e.g. someone registered meanwhile)
         return redirect(url_for("orgs.enrol_preview", org_id=org_id, upload_id=upload_id))
     lifetime = timedelta(days=current_app.config["INVITE_TOKEN_DAYS"])
