@@ -5,7 +5,9 @@ and admins. A trainer authors the courses whose `trainer_emails` hold their e-ma
 the browser puts the creator's e-mail there); admins author every course.
 """
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import case, select
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.courses.models import Course, Module
 from lms.extensions import db
@@ -59,6 +61,28 @@ def get_module_or_404(course: Course, module_slug: str, for_user) -> Module:
     if module is None or not can_see_module(for_user, module):
         abort(404)
     return module
+
+
+def get_module_page_or_404(slug: str, module_slug: str, for_user) -> tuple[Course, Module]:
+    """(course, module) as get_course_or_404 and get_module_or_404 answer, for the module page in two
+    statements: the course, then its syllabus (every module without its body or summary) with the named
+    module's body beside it.
+
+    :raise 404: as those two do.
+    """
+    course = get_course_or_404(slug, for_user)
+    rows = db.session.execute(
+        select(Module, case((Module.slug == module_slug, Module.body)))
+        .where(Module.course_id == course.id).order_by(Module.position)
+        .options(defer(Module.body), defer(Module.summary))).all()
+    if "modules" not in course.__dict__:
+        set_committed_value(course, "modules", [m for m, _body in rows])
+    module, body = next(((m, b) for m, b in rows if m.slug == module_slug), (None, None))
+    if module is None or not can_see_module(for_user, module):
+        abort(404)
+    if "body" not in module.__dict__:  # a module already in the session keeps what it loaded
+        set_committed_value(module, "body", body)
+    return course, module
 
 
 def get_authored_course_or_404(slug: str, for_user) -> Course:

@@ -27,10 +27,10 @@ def demo_enrolments():
              if u.email.startswith("learner") and u.email != "learner@officina.example"]
     live = course.live_modules
     for index, user in enumerate(staff):
-        enrolment.enrol(user, course, by=manager, now=now - timedelta(days=14))
+        enrolled = enrolment.enrol(user, course, by=manager, now=now - timedelta(days=14))
         for day, module in enumerate(live[: index % (len(live) + 1)]):
             enrolment.mark_complete(user, module, now - timedelta(days=13 - day))
         done = live[: index % (len(live) + 1)]
         if done:
-            enrolment.record_visit(user, done[-1])
+            enrolment.record_visit(enrolled, done[-1])
     db.session.flush()

@@ -175,12 +175,12 @@ def mark_complete(user: User, module: Module, now: datetime, via: str = "manual"
     return completion
 
 
-def record_visit(user: User, module: Module) -> bool:
-    """Remember `module` as the place to resume, if `user` is enrolled; True when something changed."""
-    enrolment = get_enrolment(user, module.course)
+def record_visit(enrolment: Enrolment | None, module: Module) -> bool:
+    """Remember `module` as the place to resume in `enrolment` (the reader's in the module's course; None: not
+    enrolled, nothing to remember); True when something changed."""
     if enrolment is None or enrolment.last_module_id == module.id:
         return False
-    enrolment.last_module_id = module.id
+    enrolment.last_module = module  # the relationship, not only its column: a loaded last_module follows
     db.session.flush()
     return True
 

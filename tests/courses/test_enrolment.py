@@ -140,18 +140,18 @@ def test_resume_prefers_last_visited_then_first_incomplete(app, create_user):
     course = make_course(modules=3)
     m1, m2, m3 = course.modules
     assert enrolment.resume_module(lea, course) is None  # not enrolled
-    assert enrolment.record_visit(lea, m2) is False  # nothing to remember without an enrolment
-    enrolment.enrol(lea, course, now=NOW)
+    assert enrolment.record_visit(enrolment.get_enrolment(lea, course), m2) is False  # not enrolled: nothing kept
+    enrolled = enrolment.enrol(lea, course, now=NOW)
     assert enrolment.resume_module(lea, course) == m1
     enrolment.mark_complete(lea, m1, NOW)
     assert enrolment.resume_module(lea, course) == m2
-    assert enrolment.record_visit(lea, m3) is True
-    assert enrolment.record_visit(lea, m3) is False
+    assert enrolment.record_visit(enrolled, m3) is True
+    assert enrolment.record_visit(enrolled, m3) is False
     assert enrolment.resume_module(lea, course) == m3
     m3.is_published = False  # the last visited module became a draft: fall back
     assert enrolment.resume_module(lea, course) == m2
     m3.is_published = True
-    enrolment.record_visit(lea, m1)  # re-reading a completed module: carry on after it
+    enrolment.record_visit(enrolled, m1)  # re-reading a completed module: carry on after it
     assert enrolment.resume_module(lea, course) == m2
     for module in (m2, m3):
         enrolment.mark_complete(lea, module, NOW)

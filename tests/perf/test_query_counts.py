@@ -25,7 +25,7 @@ LEARNER = "learner@example.com"
 
 # path, signed in with "session" or "token", ceiling: the most statements the page may need
 PAGES = {
-    "module page": ("/courses/c0/m1", "session", 9),
+    "module page": ("/courses/c0/m1", "session", 7),
     "course page": ("/courses/c0", "session", 8),
     "catalogue": ("/courses/", "session", 6),
     "catalogue search": ("/courses/?q=module", "session", 7),

@@ -86,18 +86,16 @@ def course(slug):
 @bp.get("/courses/<slug>/<module_slug>")
 @login_required
 def module(slug, module_slug):
-    course = access.get_course_or_404(slug, current_user)
-    module = access.get_module_or_404(course, module_slug, current_user)
-    reading.load_modules([course])  # the syllabus without the other modules' bodies
+    course, module = access.get_module_page_or_404(slug, module_slug, current_user)
     modules = access.visible_modules(current_user, course)
     index = modules.index(module) if module in modules else None
     previous = modules[index - 1] if index else None
     following = modules[index + 1] if index is not None and index + 1 < len(modules) else None
-    if enrolment.record_visit(current_user, module):
+    enrolled = enrolment.get_enrolment(current_user, course)
+    if enrolment.record_visit(enrolled, module):
         # "Resume where I left off": the page's one deliberate write, a single row and only when the reader
         # moves to another module (lms.unit_of_work).
         unit_of_work.write_on_read()
-    enrolled = enrolment.get_enrolment(current_user, course)
     done = enrolment.completed_module_ids(current_user, course)
     return render_template(
         "courses/module.html", course=course, module=module, previous=previous, following=following,
