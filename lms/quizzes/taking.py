@@ -60,7 +60,11 @@ class Shown:
 
     @property
     def is_answered(self) -> bool:
-        return self.answer not in (None, "", [], {})
+        return is_answered(self.answer)
+
+
+def is_answered(answer: Any) -> bool:
+    return answer not in (None, "", [], {})
 
 
 def _ordered(items: list[dict], order: list[int] | None) -> list[dict]:
@@ -106,17 +110,31 @@ def responses_of(attempt: Attempt) -> dict[int, Response]:
     return {r.question_id: r for r in attempt.responses}
 
 
-def attempt_questions(attempt: Attempt) -> list[Shown]:
-    """Every question of the attempt, numbered (descriptions get no number), with the saved answers."""
+def _numbered(attempt: Attempt) -> list[tuple[QuizQuestion, int, Any]]:
+    """[(row, number, saved answer or None)] in the attempt's order; descriptions get number 0."""
     saved = responses_of(attempt)
-    shown, number = [], 0
+    rows, number = [], 0
     for row in layout_rows(attempt):
         gradable = QUESTION_TYPES[row.qtype].gradable
         number += 1 if gradable else 0
         response = saved.get(row.id)
-        shown.append(shown_question(row, attempt, number if gradable else 0,
-                                    response.answer if response is not None else None))
-    return shown
+        rows.append((row, number if gradable else 0, response.answer if response is not None else None))
+    return rows
+
+
+def attempt_questions(attempt: Attempt) -> list[Shown]:
+    """Every question of the attempt, numbered (descriptions get no number), with the saved answers."""
+    return [shown_question(row, attempt, number, answer) for row, number, answer in _numbered(attempt)]
+
+
+def attempt_page(attempt: Attempt, page: int) -> tuple[Page, int, int]:
+    """(one page of the attempt's questions as the take page shows them, how many questions are numbered, how
+    many of those are answered): only the page's questions are rendered, the counts cover every page."""
+    rows = _numbered(attempt)
+    chosen = paginate(rows, page)
+    chosen.items = [shown_question(row, attempt, number, answer) for row, number, answer in chosen.items]
+    numbered = [answer for _row, number, answer in rows if number]
+    return chosen, len(numbered), sum(1 for answer in numbered if is_answered(answer))
 
 
 @dataclass
@@ -134,7 +152,7 @@ class Page:
         return self.number < self.pages
 
 
-def paginate(items: list[Shown], page: int, per_page: int = PER_PAGE) -> Page:
+def paginate(items: list, page: int, per_page: int = PER_PAGE) -> Page:
     """One page of questions (all of them on one page up to ``per_page``); ``page`` is clamped."""
     pages = max(1, math.ceil(len(items) / per_page))
     page = min(max(1, page), pages)

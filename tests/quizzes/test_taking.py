@@ -238,6 +238,10 @@ def test_long_quizzes_are_paginated_and_the_form_saves_a_page(client, course, le
     assert response.status_code == 302 and response.headers["Location"].endswith("page=1")
     saved = {r.question_id: r.answer for r in db.session.scalars(select(Response))}
     assert saved == {rows[10].id: True}
+    # Only the page's questions are rendered; the counts still cover the other page.
+    first = client.get(f"/quiz/attempts/{attempt.id}").get_data(as_text=True)
+    assert "1 of 12 answered" in first and 'data-elsewhere="1"' in first and 'data-total="12"' in first
+    assert "Statement number 11?" not in first
 
 
 def test_the_module_quiz_box_partial(client, course, learner, app):

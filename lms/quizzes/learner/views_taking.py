@@ -87,16 +87,14 @@ def take(attempt_id):
     gone = _open_attempt_or_redirect(attempt)
     if gone is not None:
         return gone
-    questions = taking.attempt_questions(attempt)
-    page = taking.paginate(questions, bounded_page())
-    answered = sum(1 for q in questions if q.number and q.is_answered)
+    page, total, answered = taking.attempt_page(attempt, bounded_page())
     on_page = sum(1 for q in page.items if q.number and q.is_answered)
     remaining = None
     if attempt.deadline_at is not None:
         remaining = max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
     return render_template(
         "quizzes/take.html", attempt=attempt, quiz=attempt.quiz, page=page,
-        total=sum(1 for q in questions if q.number), answered=answered, answered_elsewhere=answered - on_page,
+        total=total, answered=answered, answered_elsewhere=answered - on_page,
         remaining=remaining,
     )
 
