@@ -25,8 +25,11 @@ run: install
 	$(BIN)/lms demo
 	$(BIN)/lms run --port $(PORT)
 
+# One worker process per core (pytest-xdist; a test file stays on one worker, so its module-scoped live server
+# is made once). TEST_WORKERS=0 runs everything in this process, e.g. with --pdb: make test TEST_ARGS=--pdb.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(TEST_ARGS)
 
 # Speed of the most used pages next to a minimal Flask page, on SQLite and PostgreSQL (bench/run.py --help).
 # Prints figures, never fails on them. BENCH_ARGS="--databases sqlite --seconds 3" for a quick look.
