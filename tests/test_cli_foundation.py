@@ -55,7 +55,6 @@ def test_lms_run_serves_the_app(tmp_path):
     import os
     import subprocess
     import sys
-    import time
     import urllib.request
     from pathlib import Path
 
@@ -63,18 +62,10 @@ def test_lms_run_serves_the_app(tmp_path):
     lms = Path(sys.executable).with_name("lms")
     env = dict(os.environ, LMS_DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}", LMS_SECRET_KEY="x" * 32)
     subprocess.run([str(lms), "db", "upgrade"], env=env, check=True, capture_output=True)
-    server = subprocess.Popen([str(lms), "run", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = _serve(env, port)
     try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    assert response.status == 200 and b"Officina 4.0" in response.read()
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("lms run did not answer on its port")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+            assert response.status == 200 and b"Officina 4.0" in response.read()
     finally:
         server.terminate()
         server.wait(10)
@@ -102,23 +93,21 @@ def _serve(env, port):
     raise AssertionError(f"lms run did not answer on its port: {server.communicate(timeout=10)[0]!r}")
 
 
-def test_lms_run_links_follow_its_port_unless_the_base_url_is_set(tmp_path):
+def test_lms_run_links_follow_its_port_unless_the_base_url_is_set(tmp_path, app_factory):
     """API `url` fields (and e-mailed links, built the same way) name the port `lms run` serves on."""
     import json
     import os
-    import subprocess
-    import sys
     import urllib.request
-    from pathlib import Path
 
-    lms = str(Path(sys.executable).with_name("lms"))
+    # The data is made in this process (each `lms` process costs seconds of imports); only `run` is a process.
+    url = f"sqlite:///{tmp_path / 'run.sqlite3'}"
+    runner = app_factory(SQLALCHEMY_DATABASE_URI=url).test_cli_runner()
+    for args in (["content", "sync"], ["users", "create", "--email", "api@example.com", "--name", "Api",
+                                       "--role", "learner", "--password", "long-enough-pw"]):
+        assert runner.invoke(args=args).exit_code == 0
+    token = runner.invoke(args=["users", "token", "api@example.com"]).output.strip().splitlines()[-1]
     env = {k: v for k, v in os.environ.items() if k != "LMS_BASE_URL"}
-    env.update(LMS_DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}", LMS_SECRET_KEY="x" * 32)
-    for args in (["db", "upgrade"], ["content", "sync"],
-                 ["users", "create", "--email", "api@example.com", "--name", "Api", "--role", "learner"]):
-        subprocess.run([lms, *args], env=env, check=True, capture_output=True)
-    token = subprocess.run([lms, "users", "token", "api@example.com"], env=env, check=True,
-                           capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    env.update(LMS_DATABASE_URL=url, LMS_SECRET_KEY="x" * 32)
 
     def module_urls(port, env):
         server = _serve(env, port)
