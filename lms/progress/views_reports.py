@@ -50,12 +50,11 @@ def organisation(organisation_id):
     organisation = access.get_organisation_or_404(organisation_id, current_user)
     now, chosen, scope = _report_args(organisation)
     group = request.args.get("group") == "editions"
-    total = queries.count_rows(scope, chosen, now)
-    page = filters.parse_page(request.args, total)
-    rows = queries.rows(scope, chosen, now, limit=page.per_page, offset=page.offset)
     summaries = queries.course_summaries(scope, chosen, now, group_editions=group)
-    charts = {"weeks": queries.completions_by_week(scope, chosen, now),
-              "scores": queries.score_distribution(scope, chosen, now)}
+    # Each row is one enrolment in a published course, as each summary counts them: no count statement of its own.
+    page = filters.parse_page(request.args, sum(s.enrolled for s in summaries))
+    rows = queries.rows(scope, chosen, now, limit=page.per_page, offset=page.offset)
+    charts = queries.charts(scope, chosen, now)
     courses = db.session.scalars(select(Course).where(Course.is_published.is_(True)).order_by(Course.title)).all()
     return render_template(
         "progress/organisation.html", organisation=organisation, rows=rows, page=page, summaries=summaries,

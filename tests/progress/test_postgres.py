@@ -41,25 +41,32 @@ def test_every_progress_query_runs_on_both_databases(db_app):
     assert [s for p in pages for s in p["items"]] == statements  # the pages, one after the other, are the whole
 
 
-def test_completions_by_week_are_grouped_alike_on_both_databases(db_app):
+def test_report_charts_are_grouped_alike_on_both_databases(db_app):
     """Weeks run Monday 00:00 to Monday 00:00 UTC; the first and last moments of the twelve weeks count, the
-    moments just outside do not; the course filter narrows."""
+    moments just outside do not. A score falls in the tenth it is under (0.66 in 60-69%, 1.0 in 90-100%); a
+    rounding cast would put 0.66 in 70-79% on PostgreSQL. The course filter narrows both."""
     now = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # a Wednesday: the last week is Monday 23 November
     first, next_week = datetime(2026, 9, 7, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC)
     course, other = make_course(), make_course(slug="other-course", title="Other course")
     moments = [first - timedelta(microseconds=1), first, first + timedelta(days=6, hours=23), first + timedelta(days=7),
                datetime(2026, 10, 14, 8, 30, tzinfo=UTC), datetime(2026, 10, 18, 23, 59, tzinfo=UTC), now,
                next_week - timedelta(seconds=1), next_week]
+    scores = [0.0, 0.05, 0.66, 0.95, 1.0, None, None, 0.1, 0.699]
     learners = [person(f"week{i}@example.com") for i in range(len(moments))]
-    for learner, moment in zip(learners, moments, strict=True):
-        enrol(learner, course, moment - timedelta(days=30)).completed_at = moment
+    for learner, moment, score in zip(learners, moments, scores, strict=True):
+        row = enrol(learner, course, moment - timedelta(days=30))
+        row.completed_at, row.quiz_best = moment, score
     enrol(learners[0], other, now - timedelta(days=40)).completed_at = now - timedelta(days=1)
+    enrol(learners[1], other, now - timedelta(days=40)).quiz_best = 0.5  # not completed: a score only
     db.session.commit()
     scope = select(User.id).where(User.id.in_([p.id for p in learners]))
 
-    weeks = queries.completions_by_week(scope, queries.Filters(), now)
+    charts = queries.charts(scope, queries.Filters(), now)
+    weeks = charts["weeks"]
     assert [week for week, _n in weeks] == [(first + timedelta(weeks=i)).date().isoformat() for i in range(12)]
     assert dict(weeks) == {**{week: 0 for week, _n in weeks}, "2026-09-07": 2, "2026-09-14": 1, "2026-10-12": 2,
                            "2026-11-23": 3}
-    by_course = dict(queries.completions_by_week(scope, queries.Filters(course_id=other.id), now))
-    assert by_course["2026-11-23"] == 1 and sum(by_course.values()) == 1
+    assert charts["scores"] == [2, 1, 0, 0, 0, 1, 2, 0, 0, 2]
+    by_course = queries.charts(scope, queries.Filters(course_id=other.id), now)
+    assert dict(by_course["weeks"])["2026-11-23"] == 1 and sum(n for _w, n in by_course["weeks"]) == 1
+    assert by_course["scores"] == [0, 0, 0, 0, 0, 1, 0, 0, 0, 0]

@@ -75,4 +75,7 @@ def test_count_rows_is_the_number_of_rows(world):
                          ("y", queries.Filters(cohort_id=world.cohorts["x1"].id))):
         scope = access.organisation_scope(world.orgs[key])
         assert queries.count_rows(scope, filters, NOW) == len(queries.rows(scope, filters, NOW))
+        for group_editions in (False, True):  # the report counts its rows from the summaries
+            summaries = queries.course_summaries(scope, filters, NOW, group_editions=group_editions)
+            assert sum(s.enrolled for s in summaries) == queries.count_rows(scope, filters, NOW)
     assert queries.count_rows(access.organisation_scope(world.orgs["x"]), queries.Filters(), NOW) == 3
