@@ -1,5 +1,4 @@
 """Fixtures for the assessment: two companies, a centre, one person per role, and helpers to answer."""
-from datetime import UTC, datetime
 
 import pytest
 
@@ -10,8 +9,7 @@ from lms.extensions import db
 from lms.orgs import people
 from lms.orgs.models import Organisation
 from tests.conftest import PASSWORD
-
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+from tests.support import NOW
 
 
 class World:

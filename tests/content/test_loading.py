@@ -1,6 +1,6 @@
 """The content-loading core: a feature's loader joins the sync by registering; its files are read, checked
 and applied in the same transaction as everyone else's, and one wrong file anywhere writes nothing."""
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,8 +11,8 @@ from lms.content.frontmatter import ContentError, Key, read_document, slug, text
 from lms.extensions import db
 from lms.labs.models import Lab, LabSession
 from tests.courses.content_factory import make_course, make_labs, snapshot, write
+from tests.support import NOW
 
-NOW = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 SESSION_SCHEMA = {"lab": Key(slug, required=True), "title": Key(text(200), required=True),
                   "seats": Key(whole_number(1), required=True)}
 

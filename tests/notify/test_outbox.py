@@ -1,7 +1,7 @@
 """The outbox: a message exists only if its transaction commits, is queued once per key, is claimed by
 exactly one worker, survives a worker that dies holding it, and is retried with backoff, then marked failed."""
 import smtplib
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
@@ -11,8 +11,8 @@ from lms.extensions import db
 from lms.notify import mail, outbox
 from lms.notify.models import OutboxMessage
 from tests.conftest import outbox as eml_files
+from tests.support import NOW
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FROM = "Officina 4.0 <no-reply@officina.example>"
 
 

@@ -4,7 +4,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from lms.auth import accounts
 from lms.dbtypes import utcnow
@@ -33,6 +33,11 @@ def test_directory_filters(db_app):
     assert names(directory.search(organisation_id=its.id)) == ["Bruno Neri"]
     assert names(directory.search(name="ros")) == ["Anna Verdi"]
     assert directory.competence_counts(False) == {"digital-twin": 2}
+
+
+# Backends of this test's database (other test workers use their own) that wait for a lock.
+WAITING_ON_A_LOCK = text("SELECT count(*) FROM pg_stat_activity "
+                         "WHERE datname = current_database() AND wait_event_type = 'Lock'")
 
 
 @pytest.fixture
@@ -66,7 +71,13 @@ def test_two_requests_creating_one_profile_make_one_row(pg_app):
 
     thread = threading.Thread(target=second_request)
     thread.start()
-    time.sleep(0.5)  # the second request is now blocked on (or about to hit) the unique index
+    # Wait until the second request really waits on the winner's row, then commit.
+    with db.engine.connect() as watcher:
+        deadline = time.monotonic() + 20
+        while not watcher.scalar(WAITING_ON_A_LOCK):
+            assert time.monotonic() < deadline and thread.is_alive(), "the second request never waited"
+            time.sleep(0.02)
+            watcher.rollback()  # a fresh snapshot of the statistics each time
     tx.commit()
     winner.close()
     thread.join(timeout=30)

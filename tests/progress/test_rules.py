@@ -1,10 +1,10 @@
 """The completion and attention rules, on plain values."""
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from lms.progress import rules
 from lms.progress.rules import CourseRequirements, LearnerFacts
+from tests.support import NOW
 
-NOW = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 T1, T2, T3 = (NOW - timedelta(days=d) for d in (3, 2, 1))
 
 
