@@ -32,11 +32,12 @@ def json_error(status: int, code: str, message: str):
     return response
 
 
-def flash_refusal(exc: Exception) -> None:
+def flash_refusal(reason: Exception | str, category: str = "danger") -> None:
     """Tell the person why a rule refused their request, and drop what the request had changed: the redirect or
-    page that follows is a success, which the unit of work (lms.unit_of_work) would otherwise commit."""
+    page that follows is a success, which the unit of work (lms.unit_of_work) would otherwise commit. ``reason``
+    is the rule's exception, or a message that wraps it."""
     db.session.rollback()
-    flash(str(exc), "danger")
+    flash(str(reason), category)
 
 
 def refuse_nul_characters():

@@ -19,6 +19,7 @@ from lms.courses.forms import ALSO_IN, AUDIENCE_LABELS, LANGUAGE_LABELS
 from lms.courses.models import AUDIENCES, Course
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.http import flash_refusal
 from lms.ids import MAX_ID
 from lms.render import render, table_of_contents
 
@@ -114,7 +115,7 @@ def enrol(slug):
     try:
         enrolment.enrol(current_user, course, now=utcnow())
     except enrolment.EnrolmentError as exc:
-        flash(str(exc), "danger")
+        flash_refusal(exc)
     else:
         flash(_("You are enrolled in “%(title)s”. Your progress is saved as you read.", title=course.title), "success")
     return redirect(url_for("courses.course", slug=course.slug))
@@ -132,7 +133,7 @@ def complete(slug, module_slug):
     try:
         enrolment.mark_complete(current_user, module, utcnow())
     except enrolment.EnrolmentError as exc:
-        flash(str(exc), "danger")
+        flash_refusal(exc)
     else:
         done, total, _percent = enrolment.course_progress(current_user, course)
         if done == total:

@@ -17,6 +17,7 @@ from lms.courses.forms import (
 )
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.http import flash_refusal
 from lms.render import render
 
 
@@ -89,12 +90,11 @@ def course_settings(slug):
 
 def _publish_or_flash(course, change, done: str) -> None:
     """Run ``change`` (an ``authoring.set_*_published`` call) for ``course``: done, the course is reindexed and
-    ``done`` flashed; refused, the session is rolled back (the redirect would commit) and the reason flashed."""
+    ``done`` flashed; refused, the request is rolled back and the reason flashed (lms.http.flash_refusal)."""
     try:
         change()
     except authoring.AuthoringError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+        flash_refusal(exc)
     else:
         search.reindex(course)
         flash(done, "success")
@@ -131,10 +131,10 @@ def reorder(slug):
             module_id, step = (int(v) for v in request.form["move"].split(":"))
             order = authoring.moved(order, module_id, step)
         authoring.reorder(course, order, utcnow())
-    except (ValueError, authoring.AuthoringError) as exc:
-        db.session.rollback()  # the redirect would commit
-        flash(str(exc) if isinstance(exc, authoring.AuthoringError) else _("The new order was not understood."),
-              "danger")
+    except authoring.AuthoringError as exc:
+        flash_refusal(exc)
+    except ValueError:
+        flash_refusal(_("The new order was not understood."))
     else:
         flash(_("Module order saved."), "success")
     return redirect(url_for("courses.course_edit", slug=course.slug) + "#modules")
@@ -192,8 +192,7 @@ def module_edit(slug, module_slug):
                 expected_revision=int(base) if base and base.isdigit() else None)
             db.session.flush()
         except authoring.RevisionConflict as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
+            flash_refusal(exc)
             # The next save is made knowingly over the newer revision.
             form.base_revision.data = str(authoring.latest_revision(module).number)
             return _editor(course, module, form, status=409)

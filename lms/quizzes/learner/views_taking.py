@@ -13,6 +13,7 @@ from lms.api.body import json_object
 from lms.courses import enrolment
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.http import flash_refusal
 from lms.ids import bounded_page
 from lms.quizzes import attempts as rules
 from lms.quizzes import policy, taking
@@ -59,8 +60,7 @@ def start(slug, module_slug):
     try:
         attempt = rules.start_attempt(current_user, quiz, utcnow())
     except rules.AttemptError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+        flash_refusal(exc, "warning")
         return redirect(quiz_url(quiz))
     db.session.flush()  # the attempt's id, for its address
     return redirect(url_for("quizzes.take", attempt_id=attempt.id))

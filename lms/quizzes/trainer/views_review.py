@@ -9,7 +9,7 @@ from flask_login import current_user
 from lms.auth.decorators import role_required
 from lms.courses import access
 from lms.dbtypes import utcnow
-from lms.extensions import db
+from lms.http import flash_refusal
 from lms.i18n import percent
 from lms.quizzes import essays, preview, stats, store
 from lms.quizzes.access import get_authored_quiz_or_404
@@ -83,8 +83,7 @@ def grade_essay(response_id):
             try:
                 finish_manual_grading(response, fraction, form.comment.data or "", current_user, utcnow())
             except AttemptError as exc:
-                db.session.rollback()
-                flash(str(exc), "danger")
+                flash_refusal(exc)
                 return redirect(back)
             flash(_("Graded: %(name)s gets %(percent)s for “%(question)s”.", name=response.attempt.user.name,
                     percent=percent(fraction, digits=2), question=response.question.name), "success")

@@ -12,7 +12,7 @@ from lms.auth.decorators import role_required
 from lms.courses import access
 from lms.courses.files import FINAL_GIFT, module_file_names
 from lms.dbtypes import utcnow
-from lms.extensions import db
+from lms.http import flash_refusal
 from lms.pending import pending_uploads
 from lms.quizzes import gift, gift_export, store
 from lms.quizzes.access import get_authored_quiz_or_404
@@ -125,8 +125,7 @@ def import_confirm(slug, quiz_id):
             message = ngettext("Imported: %(num)d question appended.", "Imported: %(num)d questions appended.",
                                len(questions))
     except store.QuizError as exc:
-        db.session.rollback()
-        flash(_("Nothing was imported: %(error)s", error=str(exc)), "danger")
+        flash_refusal(_("Nothing was imported: %(error)s", error=str(exc)))
         return redirect(quiz_url(quiz, "quiz_authoring.import_gift"))
     pending = pending_uploads()
     unit_of_work.after_commit(lambda: pending.discard(upload_id))  # imported once: a second click finds it gone
