@@ -7,8 +7,8 @@ from lms.auth import accounts
 from lms.extensions import db
 from lms.labs.models import Lab, LabSession
 
-# The rules' clock for the labs tests: after today, because make_session's default start (NOW + 7 days) is also
-# booked through pages and the API, which run on the real clock and refuse sessions that already started.
+# The rules' clock for the labs tests: after today, because after each commit the outbox sends what is due by the
+# real clock, and a reminder queued for a session in the past would be sent at once instead of waiting.
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
