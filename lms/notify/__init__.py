@@ -2,7 +2,7 @@
 
 
 def init_app(app):
-    from lms.notify import admin_views, cli, models  # noqa: F401  (models: register tables)
+    from lms.notify import cli, models, views_admin  # noqa: F401  (models: register tables)
 
-    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(views_admin.bp)
     app.cli.add_command(cli.scheduler_command)

@@ -2,8 +2,8 @@
 
 
 def init_app(app):
-    from lms.auth import admin_views
+    from lms.auth import views_admin
     from lms.orgs import models, people, views  # noqa: F401
 
-    admin_views.register_invite_organisations(people.organisation_choices, people.invite_to_organisation)
+    views_admin.register_invite_organisations(people.organisation_choices, people.invite_to_organisation)
     app.register_blueprint(views.bp)
