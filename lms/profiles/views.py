@@ -115,7 +115,8 @@ def admin_add():
 def profile(slug):
     profile = get_profile_or_404(slug, current_user)
     if not rules.can_view(profile, current_user):
-        return render_template("profiles/signin_required.html", slug=slug)
+        # 401: the page explains and links to sign-in, but is not this person's profile (nothing to index or cache).
+        return render_template("profiles/signin_required.html", slug=slug), 401
     groups, others = rules.grouped_competences(profile)
     return render_template(
         "profiles/profile.html", profile=profile, person=profile.user,
