@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import case, func, null, select
+from sqlalchemy import Integer, case, cast, func, literal, null, select, union_all
 
 from lms.auth.models import User, UserRole
 from lms.courses.models import Course, Enrolment, Module
@@ -253,35 +253,43 @@ def headcount(scope, filters: Filters, now: datetime) -> dict:
 
 
 def attention(scope, filters: Filters, now: datetime, limit: int = 10, inactive_days: int = 14) -> dict:
-    """A few people who need a look: no activity for `inactive_days` with a course still to finish, a mean
-    best score under the pass mark, a lab no-show. Three statements, each limited."""
-    users = scoped_users(scope, filters, now)
+    """A few people who need a look, each list ordered and limited: no activity for `inactive_days` with a
+    course still to finish (id, name, e-mail, latest activity), a mean best score under the pass mark (..., the
+    mean), lab no-shows (..., how many).
+
+    One statement: the scope is worked out once (a CTE), the figures are grouped over the enrolments' and the
+    bookings' indexes alone, and only the few people listed are joined to their names."""
+    people = select(scoped_users(scope, filters, now).cte("people").c.id)
     cutoff = now - timedelta(days=inactive_days)
-    last = func.max(Enrolment.last_activity_at)
-    inactive = _named(
-        select(Enrolment.user_id, last.label("value")).where(Enrolment.user_id.in_(users))
-        .group_by(Enrolment.user_id)
+    last, mean, shows = func.max(Enrolment.last_activity_at), func.avg(Enrolment.quiz_best), func.count(Booking.id)
+
+    def columns(name, user_id, latest=None, mean_score=None, count=None):  # each list's row, named for the union
+        return (literal(name).label("list"), user_id.label("user_id"),
+                (cast(null(), Enrolment.last_activity_at.type) if latest is None else latest).label("last"),
+                (cast(null(), Enrolment.quiz_best.type) if mean_score is None else mean_score).label("mean"),
+                (cast(null(), Integer) if count is None else count).label("shows"))
+
+    lists = [
+        select(*columns("inactive", Enrolment.user_id, latest=last))
+        .where(Enrolment.user_id.in_(people)).group_by(Enrolment.user_id)
         .having(last < cutoff, func.count(Enrolment.completed_at) < func.count(Enrolment.user_id))
-        .order_by(last, Enrolment.user_id).limit(limit))
-    mean = func.avg(Enrolment.quiz_best)
-    failing = _named(
-        select(Enrolment.user_id, mean.label("value"))
-        .where(Enrolment.user_id.in_(users), Enrolment.quiz_best.is_not(None)).group_by(Enrolment.user_id)
-        .having(mean < 0.7).order_by(mean, Enrolment.user_id).limit(limit))
-    no_show = list(db.session.execute(
-        select(User.id, User.name, User.email, func.count(Booking.id)).join(Booking, Booking.user_id == User.id)
-        .where(Booking.status == NO_SHOW, User.id.in_(users)).group_by(User.id, User.name, User.email)
-        .order_by(func.count(Booking.id).desc(), User.id).limit(limit)))
-    return {"inactive": inactive, "failing": failing, "no_show": no_show}
-
-
-def _named(per_person) -> list:
-    """[(id, name, email, value)] for the few people of `per_person` (user_id, value; ordered, limited): the
-    figures are grouped over the enrolments' index alone, and only the people shown are joined to their names."""
-    few = per_person.subquery()
-    return list(db.session.execute(
-        select(User.id, User.name, User.email, few.c.value).join(few, few.c.user_id == User.id)
-        .order_by(few.c.value, User.id)))
+        .order_by(last, Enrolment.user_id).limit(limit),
+        select(*columns("failing", Enrolment.user_id, mean_score=mean))
+        .where(Enrolment.user_id.in_(people), Enrolment.quiz_best.is_not(None)).group_by(Enrolment.user_id)
+        .having(mean < 0.7).order_by(mean, Enrolment.user_id).limit(limit),
+        select(*columns("no_show", Booking.user_id, count=shows))
+        .where(Booking.status == NO_SHOW, Booking.user_id.in_(people)).group_by(Booking.user_id)
+        .order_by(shows.desc(), Booking.user_id).limit(limit),
+    ]
+    listed = union_all(*(select(each.subquery()) for each in lists)).subquery()
+    result = {"inactive": [], "failing": [], "no_show": []}
+    for name, user_id, last_at, mean_score, count, person, email in db.session.execute(
+            select(listed, User.name, User.email).join(User, User.id == listed.c.user_id)):
+        result[name].append((user_id, person, email, {"inactive": last_at, "failing": mean_score}.get(name, count)))
+    result["inactive"].sort(key=lambda row: (row[3], row[0]))
+    result["failing"].sort(key=lambda row: (row[3], row[0]))
+    result["no_show"].sort(key=lambda row: (-row[3], row[0]))
+    return result
 
 
 def charts(scope, filters: Filters, now: datetime, weeks: int = 12) -> dict:
