@@ -9,7 +9,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import User
@@ -96,7 +96,7 @@ def memberships_of(user: User) -> list[Organisation]:
 
 
 def get_or_create_profile(user: User, now: datetime, listed_by_admin: bool = False) -> Profile:
-    """The person's profile, made on first use (so existing accounts need no migration).
+    """The person's profile, made if they have none (a role that brings one, an admin listing them, the demo).
 
     Two requests creating the same profile at once are safe: the loser of the unique constraints (user_id, slug)
     rolls back its savepoint and reads the winner's row, or tries the next free slug.
@@ -138,10 +138,12 @@ def ensure_profiles(now: datetime, user_ids: set[int] | None = None) -> int:
     return len(missing)
 
 
-# A person who is given a role with a profile gets the profile in the same transaction, so that the directory
-# and the profile pages only ever read (lms.unit_of_work: GETs are read-only); one who joins an organisation
-# gets it shown on a profile that shows none yet. The accounts and organisations features know nothing of
-# profiles: new role and membership rows are noted when flushed, and the profiles made before the commit.
+# A person who is given a role with a profile, or whose account with such a role is reactivated, gets the profile
+# in the same transaction, so that the directory and the profile pages only ever read (lms.unit_of_work: GETs are
+# read-only); one who joins an organisation gets it shown on a profile that shows none yet. The accounts and
+# organisations features know nothing of profiles: new role and membership rows and accounts set active are
+# noted when flushed, and the profiles made before the commit. (Accounts that held their role before profiles
+# came with roles got theirs from the migration f864fe601d3c, profiles_for_existing_role_holders.)
 _NEW_HOLDERS = "lms.profiles.new_holders"
 _NEW_MEMBERS = "lms.profiles.new_members"
 
@@ -151,6 +153,10 @@ def _note_new_rows(session, _flush_context):
     from lms.orgs.models import Membership
 
     holders = {row.user_id for row in session.new if isinstance(row, UserRole) and row.role in PROFILE_ROLES}
+    # A role given while the account was deactivated brought no profile: reactivating it does (ensure_profiles
+    # makes only the missing ones of role holders).
+    holders |= {row.id for row in session.dirty
+                if isinstance(row, User) and True in inspect(row).attrs.is_active.history.added}
     members = {row.user_id for row in session.new if isinstance(row, Membership)}
     if holders:
         session.info.setdefault(_NEW_HOLDERS, set()).update(holders)

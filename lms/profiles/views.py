@@ -166,9 +166,8 @@ def edit_own():
     profile = rules.profile_of(current_user)
     if not rules.is_eligible(current_user, profile):
         abort(403)
-    if profile is None:  # an account given its role before profiles came with roles: made on its first visit
-        profile = rules.get_or_create_profile(current_user, utcnow())
-        unit_of_work.write_on_read()
+    if profile is None:  # made with the role (rules.init_hooks) or by the migration for older accounts: a fault
+        return render_template("profiles/missing.html"), 404
     return _edit(profile)
 
 

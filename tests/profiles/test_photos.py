@@ -147,7 +147,7 @@ def profile_row(user):
     (bomb_png(), "huge.png", b"too large in pixels"),
 ])
 def test_a_refused_upload_stores_nothing(app, client, trainer, data, filename, message):
-    client.get("/me/profile")  # the profile exists from the first visit
+    client.get("/me/profile")  # the editor page, as a person opens it before uploading
     response = upload(client, data, filename)
     assert response.status_code == 422
     assert message in response.data

@@ -89,6 +89,23 @@ def test_a_role_with_a_profile_brings_the_profile_in_its_transaction(create_user
     assert rules.ensure_profiles(utcnow()) == 0
 
 
+def test_a_role_given_while_deactivated_brings_the_profile_on_reactivation(create_user):
+    trainer = create_user("t1@example.com", "Tom One", roles=["learner"])
+    trainer.is_active = False
+    db.session.commit()
+    trainer.add_role("trainer")
+    db.session.commit()
+    assert rules.profile_of(trainer) is None  # deactivated accounts have no profile (is_eligible)
+    trainer.is_active = True
+    db.session.commit()
+    assert rules.profile_of(trainer).slug == "tom-one"
+    trainer.is_active = False  # deactivated and reactivated again: still the one profile
+    db.session.commit()
+    trainer.is_active = True
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Profile.id))) == 1
+
+
 def test_a_profile_shows_the_organisation_its_owner_joins_later(create_user):
     from lms.orgs import people
     from lms.orgs.models import Organisation

@@ -53,6 +53,20 @@ def test_a_trainer_cannot_edit_another_trainers_profile(client, login, cast):
     assert rules.profile_of(cast["giulia"]).headline == "Automation engineer"
 
 
+def test_my_profile_never_makes_a_missing_profile(client, login, cast):
+    """A profile comes with the role (and the migration gave older accounts theirs): a GET only reads, so one
+    that is somehow missing is a clear 404, and stays missing."""
+    db.session.delete(rules.profile_of(cast["paolo"]))
+    db.session.commit()
+    login("paolo@example.com")
+    response = client.get("/me/profile")
+    assert response.status_code == 404
+    assert b"Your profile is missing" in response.data and b"ask an administrator" in response.data
+    assert client.post("/me/profile", data=edit_form()).status_code == 404
+    db.session.expire_all()
+    assert rules.profile_of(cast["paolo"]) is None
+
+
 def test_visitors_are_sent_to_sign_in(client, cast):
     response = client.get(f"/people/{slug(cast['giulia'])}/edit")
     assert response.status_code == 302 and "/login" in response.location
