@@ -5,7 +5,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.courses import access as course_access
 from lms.extensions import db
-from lms.quizzes import store
+from lms.quizzes import attempts, store
 from lms.quizzes.models import Attempt, Quiz, QuizQuestion
 
 
@@ -24,9 +24,10 @@ def get_quiz_or_404(slug: str, module_slug: str | None, for_user) -> Quiz:
     return quiz
 
 
-def get_attempt_or_404(attempt_id: int, for_user) -> Attempt:
-    """The attempt if ``for_user`` made it. :raise 404: no such attempt, or someone else's (not revealed)."""
-    attempt = db.session.get(Attempt, attempt_id)
+def get_attempt_or_404(attempt_id: int, for_user, lock: bool = False) -> Attempt:
+    """The attempt if ``for_user`` made it; ``lock``: read with its row lock, for a request that saves answers
+    (attempts.read_locked). :raise 404: no such attempt, or someone else's (not revealed)."""
+    attempt = attempts.read_locked(attempt_id) if lock else db.session.get(Attempt, attempt_id)
     if attempt is None or for_user is None or not for_user.is_authenticated or attempt.user_id != for_user.id:
         abort(404)
     return attempt

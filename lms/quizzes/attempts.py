@@ -115,12 +115,27 @@ def start_attempt(user, quiz: Quiz, now: datetime, rng: random.Random | None = N
 
 # Saving ------------------------------------------------------------------------------------------------------
 
+_LOCK = "lms.quizzes.locked_attempt"  # session.info: (transaction, attempt id) of the row lock taken last
+
+
+def read_locked(attempt_id: int) -> Attempt | None:
+    """The attempt read afresh with its row lock (PostgreSQL), held until the transaction ends; save_response in
+    the same transaction then does not read it again."""
+    session = db.session()
+    attempt = session.get(Attempt, attempt_id, with_for_update=True, populate_existing=True)
+    if attempt is not None:
+        session.info[_LOCK] = (session.get_transaction(), attempt.id)
+    return attempt
+
+
 def _locked(attempt: Attempt) -> Attempt:
-    """``attempt`` re-read with a row lock (PostgreSQL), so a save and a submit of it do not interleave."""
-    return db.session.scalars(
-        select(Attempt).where(Attempt.id == attempt.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    """``attempt`` with its row lock (PostgreSQL), so a save and a submit of it do not interleave: re-read with
+    the lock, unless this transaction read it so already (read_locked)."""
+    session = db.session()
+    transaction, attempt_id = session.info.get(_LOCK, (None, None))
+    if attempt_id == attempt.id and transaction is not None and transaction is session.get_transaction():
+        return attempt
+    return read_locked(attempt.id)
 
 
 def check_open(attempt: Attempt, now: datetime) -> None:

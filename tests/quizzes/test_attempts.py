@@ -301,3 +301,33 @@ def test_settings_in_words(app, course):
     assert policy.settings_sentence(quiz, 6) == "6 questions · 3 attempts · 20 minutes · pass mark 70%"
     quiz.attempts_allowed, quiz.time_limit_minutes = 0, 0
     assert policy.settings_sentence(quiz, 1) == "1 question · unlimited attempts · no time limit · pass mark 70%"
+
+
+def test_a_save_relies_on_the_lock_of_its_own_transaction_only(app, course, learner):
+    """read_locked's row lock spares save_response a second read in the same transaction; after a commit (the
+    lock is gone) the save reads the attempt afresh, and sees a submission made meanwhile."""
+    from sqlalchemy import event, update
+
+    quiz = make_quiz(course, course.modules[0])
+    attempt_id = rules.start_attempt(learner, quiz, NOW).id
+    db.session.commit()
+    row = rows_by_name(quiz)["Capital"]
+    reads = []
+
+    def record(conn, cursor, statement, *args):
+        if statement.lstrip().startswith("SELECT") and "FROM quiz_attempts" in statement:
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        attempt = rules.read_locked(attempt_id)
+        rules.save_response(attempt, row.id, 0, NOW)
+        assert len(reads) == 1
+        db.session.commit()
+        db.session.execute(update(Attempt).where(Attempt.id == attempt_id).values(state="submitted"))
+        db.session.commit()
+        with pytest.raises(rules.AttemptError) as raised:  # attempt.state is stale in memory: read again
+            rules.save_response(attempt, row.id, 1, NOW)
+        assert raised.value.code == "closed" and len(reads) > 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

@@ -122,7 +122,7 @@ def _save_form(attempt: Attempt, now) -> bool:
 @login_required
 def save(attempt_id):
     """Autosave (JSON {question_id, answer} -> {saved_at}) or, without JavaScript, a page of answers."""
-    attempt = get_attempt_or_404(attempt_id, current_user)
+    attempt = get_attempt_or_404(attempt_id, current_user, lock=True)  # read once, locked for the save
     now = utcnow()
     if request.is_json:
         data = json_object()  # broken or too deeply nested JSON: 400 invalid_json, nothing saved
