@@ -190,16 +190,28 @@ def main(argv=None) -> int:
         print(f"setup failed: {exc}", file=sys.stderr)
         return 2
 
+    cpu, wall = time.process_time(), time.perf_counter()
     times, errors = together(learners, lambda learner: learner.start(quiz_path))
     report("start -> first question page", len(learners), times, errors)
+    own_cpu(cpu, wall)
     started = [learner for learner in learners if learner.attempt_id is not None]
     if started:
+        cpu, wall = time.process_time(), time.perf_counter()
         save_times, save_errors = together(started, lambda learner: autosaves(learner, args.autosave_rounds,
                                                                               args.autosave_every))
         save_times = [t for batch in save_times for t in batch]
         report(f"autosave every {args.autosave_every:g} s", len(started) * args.autosave_rounds, save_times,
                save_errors)
+        own_cpu(cpu, wall)
     return 1 if errors else 0
+
+
+def own_cpu(cpu: float, wall: float):
+    """What this client process took of the machine since (process time, wall time): on the same cores as the
+    server, its threads compete with the workers they measure."""
+    used, elapsed = time.process_time() - cpu, time.perf_counter() - wall
+    print(f"  this load generator's own CPU: {used * 1000:.0f} ms in {elapsed * 1000:.0f} ms "
+          f"({used / elapsed * 100 if elapsed else 0:.0f}% of one core)", flush=True)
 
 
 def autosaves(learner: Learner, rounds: int, every: float) -> list[float]:
