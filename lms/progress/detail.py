@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, defer
 
 from lms.courses.models import Course, Enrolment, Module, ModuleCompletion
 from lms.extensions import db
@@ -81,8 +81,9 @@ class LearnerDetail:
     certificates: dict  # course id -> Certificate
 
 
-def learner_detail(user_id: int, course_ids: list[int]) -> LearnerDetail:
-    """Modules with completion, attempts and certificates in `course_ids`, and the person's bookings. Five statements."""
+def learner_detail(user_id: int, course_ids: list[int], with_bookings: bool = True) -> LearnerDetail:
+    """Modules with completion, attempts and certificates in `course_ids`, and the person's bookings (each with
+    its session and lab; none when not `with_bookings`). Five statements, four without the bookings."""
     modules = defaultdict(list)
     done = dict(db.session.execute(select(ModuleCompletion.module_id, ModuleCompletion.completed_at)
                                    .where(ModuleCompletion.user_id == user_id)).all())
@@ -91,18 +92,26 @@ def learner_detail(user_id: int, course_ids: list[int]) -> LearnerDetail:
         .where(Attempt.user_id == user_id, Attempt.passed.is_(True), Quiz.module_id.is_not(None))
         .group_by(Quiz.module_id)).all())
     for module in db.session.scalars(select(Module).where(Module.course_id.in_(course_ids), live_module_filter())
-                                     .order_by(Module.course_id, Module.position)):
+                                     .order_by(Module.course_id, Module.position)
+                                     .options(defer(Module.body), defer(Module.summary))):  # titles are shown
         modules[module.course_id].append((module, done.get(module.id) or passed.get(module.id)))
     attempts = defaultdict(list)
     for attempt in db.session.scalars(select(Attempt).join(Quiz, Quiz.id == Attempt.quiz_id)
                                       .where(Attempt.user_id == user_id, Quiz.course_id.in_(course_ids))
                                       .order_by(Attempt.started_at).options(contains_eager(Attempt.quiz))):
         attempts[attempt.quiz.course_id].append(attempt)
-    bookings = list(db.session.scalars(select(Booking).join(LabSession, LabSession.id == Booking.session_id)
-                                       .where(Booking.user_id == user_id).order_by(LabSession.starts_at.desc())))
+    bookings = list(db.session.scalars(
+        select(Booking).join(LabSession, LabSession.id == Booking.session_id).where(Booking.user_id == user_id)
+        .order_by(LabSession.starts_at.desc()).options(*_with_session()))) if with_bookings else []
     certificates = {c.course_id: c for c in db.session.scalars(
         select(Certificate).where(Certificate.user_id == user_id, Certificate.course_id.in_(course_ids)))}
     return LearnerDetail(modules, attempts, bookings, certificates)
+
+
+def _with_session():
+    """Loader options for bookings joined to their session: the session and its lab in the same statement
+    (the pages show both; loaded one by one they cost two statements a booking)."""
+    return [contains_eager(Booking.session).joinedload(LabSession.lab)]
 
 
 def upcoming_bookings(user_id: int, now: datetime, limit: int = 5) -> list[Booking]:
@@ -110,7 +119,7 @@ def upcoming_bookings(user_id: int, now: datetime, limit: int = 5) -> list[Booki
         select(Booking).join(LabSession, LabSession.id == Booking.session_id)
         .where(Booking.user_id == user_id, Booking.status.in_((CONFIRMED, WAITLISTED)), LabSession.starts_at >= now,
                LabSession.cancelled_at.is_(None))
-        .order_by(LabSession.starts_at).limit(limit)))
+        .order_by(LabSession.starts_at).limit(limit).options(*_with_session())))
 
 
 def certificates_of(user_id: int) -> list[Certificate]:

@@ -17,7 +17,7 @@ from lms.progress.models import Certificate
 def learner_context(now):
     rows = queries.rows(access.self_scope(current_user), now=now)
     course_ids = [r.course_id for r in rows]
-    info = detail.learner_detail(current_user.id, course_ids)
+    info = detail.learner_detail(current_user.id, course_ids, with_bookings=False)  # upcoming ones only, below
     enrolments = {e.course_id: e for e in enrolment.enrolments_of(current_user)}
     next_steps = reading.resume_by_course(
         current_user, [enrolments[r.course_id] for r in rows if not r.is_complete and r.course_id in enrolments])

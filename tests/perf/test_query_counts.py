@@ -15,6 +15,7 @@ from lms.auth import accounts
 from lms.auth.models import User
 from lms.courses import enrolment, search
 from lms.courses.models import Course, Module
+from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.quizzes import attempts as quiz_rules
 from tests.conftest import PASSWORD
@@ -29,7 +30,7 @@ PAGES = {
     "course page": ("/courses/c0", "session", 8),
     "catalogue": ("/courses/", "session", 6),
     "catalogue search": ("/courses/?q=module", "session", 7),
-    "my learning": ("/progress/me", "session", 16),  # progress, attempts, bookings, certificates
+    "my learning": ("/progress/me", "session", 15),  # progress, attempts, bookings, certificates
     "API course": ("/api/v1/courses/c0", "token", 4),
     "API my progress": ("/api/v1/me/progress", "token", 5),
 }
@@ -59,7 +60,7 @@ class World:
         self.token = accounts.create_api_token(learner, "perf")[1]
         db.session.commit()
         # Ids, not objects: each measured request starts from an empty session, as in production.
-        self.learner_id, self.course_ids, self.others = learner.id, [], 0
+        self.learner_id, self.course_ids, self.others, self.labs = learner.id, [], 0, 0
 
     @property
     def learner(self):
@@ -104,10 +105,29 @@ class World:
                 quiz_rules.submit_attempt(attempt, NOW + timedelta(minutes=k, seconds=30))
         db.session.commit()
 
+    def book(self, count: int):
+        """The learner books a seat in `count` upcoming sessions, each at a lab of its own (my learning lists
+        them with their lab)."""
+        from lms.labs.booking import book_seat
+        from lms.labs.models import Lab, LabSession
+
+        for _ in range(count):
+            self.labs += 1
+            starts = utcnow() + timedelta(days=7 + self.labs)
+            session = LabSession(lab=Lab(slug=f"lab-{self.labs}", name=f"Lab {self.labs}", venue="Venue",
+                                         address="Via Roma 1, Bologna", coordinator_email="coord@example.com"),
+                                 title=f"Session {self.labs}", starts_at=starts, ends_at=starts + timedelta(hours=2),
+                                 capacity=5)
+            db.session.add(session)
+            db.session.flush()
+            book_seat(session, self.learner, by=self.learner, now=utcnow())
+        db.session.commit()
+
     def small(self):
         course = self.add_course(modules=2)
         self.add_others(1)
         self.learn(course, modules=1, attempts=1)
+        self.book(1)
 
     def grow(self):
         for _ in range(3):
@@ -124,6 +144,7 @@ class World:
         for course in self.courses:
             self.learn(course, modules=3, attempts=3)
         self.learn(self.courses[0], modules=6, attempts=2)
+        self.book(3)
 
 
 def measure(app, client, world, path, how) -> list[str]:
