@@ -9,7 +9,7 @@ from lms.api.serializers import iso, page_dict
 from lms.api.views import bp
 from lms.auth.login_limits import account_key
 from lms.auth.models import User
-from lms.courses import access, enrolment
+from lms.courses import access, enrolment, reading
 from lms.courses.catalogue import editions_of
 from lms.courses.models import Course, Enrolment
 from lms.dbtypes import utcnow
@@ -57,7 +57,9 @@ def courses():
 @bp.get("/courses/<slug>")
 @token_required
 def course(slug):
-    return jsonify(course_dict(access.get_course_or_404(slug, g.api_user), with_modules=True))
+    course = access.get_course_or_404(slug, g.api_user)
+    reading.load_modules([course])  # the modules' fields, without their Markdown
+    return jsonify(course_dict(course, with_modules=True))
 
 
 @bp.post("/courses/<slug>/enrolment")

@@ -18,15 +18,17 @@ def with_modules():
     return selectinload(Course.modules).options(defer(Module.body), defer(Module.summary))
 
 
-def load_modules(courses) -> None:
-    """Load the modules of `courses` (ORM objects) with one query, without their bodies, for those courses
-    whose modules are not loaded yet. A module already in the session keeps what it has loaded."""
+def load_modules(courses, with_summaries: bool = False) -> None:
+    """Load the modules of `courses` (ORM objects) with one query, without their bodies (and summaries, unless
+    `with_summaries`), for those courses whose modules are not loaded yet. A module already in the session
+    keeps what it has loaded."""
     missing = {c.id: c for c in courses if "modules" not in c.__dict__}
     if not missing:
         return
     found = {course_id: [] for course_id in missing}
+    left_out = [defer(Module.body)] + ([] if with_summaries else [defer(Module.summary)])
     for module in db.session.scalars(select(Module).where(Module.course_id.in_(list(missing)))
-                                     .order_by(Module.position).options(defer(Module.body), defer(Module.summary))):
+                                     .order_by(Module.position).options(*left_out)):
         found[module.course_id].append(module)
     for course_id, modules in found.items():
         set_committed_value(missing[course_id], "modules", modules)

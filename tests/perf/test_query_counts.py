@@ -5,6 +5,7 @@ more of everything (modules, courses, other learners' enrolments and completions
 attempts and completions). Both counts must be equal and under a ceiling. Counting uses SQLAlchemy's
 cursor events on the app's engine, so every statement counts, whoever issues it.
 """
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -179,6 +180,18 @@ def test_statements_per_page_do_not_grow_with_data(app, signed_in, world, page):
     large = measure(app, signed_in, world, path, how)
     assert len(large) == len(small), "\n".join([f"grew with data: {len(small)} -> {len(large)}", *brief(large)])
     assert len(small) <= ceiling, "\n".join([f"{len(small)} statements (ceiling {ceiling}):", *brief(small)])
+
+
+@pytest.mark.parametrize("page", ["course page", "catalogue", "my learning", "API course", "module page"])
+def test_no_page_reads_the_markdown_of_modules_it_does_not_show(app, signed_in, world, page):
+    """Module bodies are the largest column: only the module page reads one, its own (beside the syllabus)."""
+    path, how, _ceiling = PAGES[page]
+    world.small()
+    bodies = [s for s in measure(app, signed_in, world, path, how) if re.search(r"modules\.body\b", s)]
+    if page == "module page":
+        assert len(bodies) == 1 and re.search(r"CASE WHEN \(modules\.slug = \S+\) THEN modules\.body", bodies[0])
+    else:
+        assert bodies == [], brief(bodies)
 
 
 def brief(statements: list[str]) -> list[str]:

@@ -60,6 +60,7 @@ def _prerequisite_links(course) -> list[tuple[str, str | None]]:
 @bp.get("/courses/<slug>")
 def course(slug):
     course = access.get_course_or_404(slug, current_user)
+    reading.load_modules([course], with_summaries=True)  # the syllabus shows summaries, not the bodies
     modules = access.visible_modules(current_user, course)
     role = request.args.get("role", "")
     role = role if role in AUDIENCES else ""
