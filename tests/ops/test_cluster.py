@@ -1,8 +1,8 @@
 """Production shape on one fresh PostgreSQL database: two app servers (gunicorn, 2 workers each) and two
 `lms scheduler` processes. Many people book the same session at once through both servers: never more confirmed
 seats than the session has, a waitlist 1..n, a double booking refused; cancellations through both servers
-promote from the waitlist without overbooking; then every reminder falls due and reaches a real SMTP server
-(aiosmtpd) exactly once, and no message of any kind arrives twice."""
+promote from the waitlist without overbooking; then the session is moved so that every reminder falls due, and
+each reaches a real SMTP server (aiosmtpd) exactly once, and no message of any kind arrives twice."""
 import json
 import os
 import subprocess
@@ -23,7 +23,6 @@ pytestmark = pytest.mark.postgres
 
 BIN = Path(sys.executable).parent
 SEATS, PEOPLE = 6, 30
-LEAD = timedelta(seconds=75)  # reminders fall due this long after the session is made: time enough to book
 
 
 SEED = """
@@ -91,8 +90,8 @@ def test_two_servers_and_two_schedulers_on_one_postgresql(fresh_postgres_url, sm
     try:
         assert _wait(lambda: all(_answers(f"http://127.0.0.1:{p}/readyz") for p in ports), 240), "servers not ready"
 
-        # The session starts 2 h and LEAD from now: its 2-hour reminders fall due LEAD after it is made.
-        starts = datetime.now(UTC) + timedelta(hours=2) + LEAD
+        # The session starts in 2 h 30 min: its 2-hour reminders are not due while people book and cancel.
+        starts = datetime.now(UTC) + timedelta(hours=2, minutes=30)
         code, session = call_api(bases[0], "POST", "/lab-sessions", coordinator, {
             "title": "Cluster drill", "lab": "cluster-lab", "capacity": SEATS,
             "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat()})
@@ -128,9 +127,15 @@ def test_two_servers_and_two_schedulers_on_one_postgresql(fresh_postgres_url, sm
             range(1, PEOPLE - SEATS - 1))
         holders = {b["user_email"] for b in state["bookings"] if b["status"] == "confirmed"}
 
-        # The reminders fall due: each seat-holder gets one, through one of the two schedulers, once.
+        # The coordinator moves the session to 2 h from now, so its reminders fall due at once: each
+        # seat-holder gets one, through one of the two schedulers, once.
         reminders = lambda: [m for m in sink.messages if m["Subject"].startswith("Reminder:")]  # noqa: E731
-        assert _wait(lambda: len(reminders()) >= SEATS, LEAD.total_seconds() + 120), \
+        assert not reminders()
+        starts = datetime.now(UTC) + timedelta(hours=2, seconds=2)
+        code, moved = call_api(bases[0], "PATCH", f"/lab-sessions/{session['id']}", coordinator, {
+            "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat()})
+        assert code == 200, moved
+        assert _wait(lambda: len(reminders()) >= SEATS, 120), \
             f"{len(reminders())} of {SEATS} reminders arrived"
         time.sleep(3)  # a few more scheduler runs: nothing more may arrive
         assert sorted(m["To"] for m in reminders()) == sorted(holders)
