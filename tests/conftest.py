@@ -72,7 +72,6 @@ def app_factory(tmp_path, sqlite_template):
         if copied:
             shutil.copyfile(sqlite_template, default_file)
         app = create_app(config)
-        app.jinja_env.bytecode_cache = speedups.TEMPLATES
         app.before_request(_fresh_request_state)
         if not copied:  # the template has the schema; anywhere else it is made from the models
             with app.app_context():

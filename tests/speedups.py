@@ -10,6 +10,7 @@ for each new app. Both results depend only on their input, so they are kept for 
   checksum of the source, so an edited template is compiled again.
 """
 import jinja2
+from flask import Flask
 from werkzeug.routing import Rule
 
 _BUILDERS: dict = {}
@@ -51,6 +52,8 @@ TEMPLATES = MemoryBytecodeCache()
 
 
 def install():
-    """Memoise Werkzeug's URL builders for the process (when its private method is the one this knows)."""
+    """For every app the test process builds (fixtures, live servers, tests' own): memoised URL builders (when
+    Werkzeug's private method is the one this knows) and the shared template cache (Flask's jinja_options)."""
     if _original_compile_builder is not None:
         Rule._compile_builder = _memoised_compile_builder
+    Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": TEMPLATES}
