@@ -41,12 +41,12 @@ def intro(slug, module_slug):
     now = utcnow()
     history = policy.attempts_of(current_user, quiz)
     passed = any(a.passed for a in history)
-    check = policy.can_start(current_user, quiz, now)
+    check = policy.can_start(current_user, quiz, now, history)
     submitted = [a for a in history if a.state == "submitted"]
     return render_template(
         "quizzes/intro.html", quiz=quiz, course=quiz.course, module=quiz.module, check=check, history=history,
         settings=policy.settings_sentence(quiz, policy.gradable_count(quiz)), passed=passed,
-        counted=policy.counted_score(current_user, quiz), submitted=submitted,
+        counted=policy.counted_score(current_user, quiz, history), submitted=submitted,
         enrolled=enrolment.get_enrolment(current_user, quiz.course) is not None,
         start_url=quiz_url(quiz, "quizzes.start_module_quiz"),
     )
@@ -174,7 +174,7 @@ def result(attempt_id):
     history = policy.attempts_of(current_user, quiz)
     passed = any(a.passed for a in history)
     visible = policy.feedback_visible(quiz, attempt, len(history), passed)
-    check = policy.can_start(current_user, quiz, now)
+    check = policy.can_start(current_user, quiz, now, history)
     following = None
     if quiz.module is not None:
         live = quiz.course.live_modules
@@ -183,6 +183,6 @@ def result(attempt_id):
     return render_template(
         "quizzes/result.html", attempt=attempt, quiz=quiz, course=quiz.course, module=quiz.module,
         items=taking.review(attempt, visible), feedback_visible=visible, check=check, following=following,
-        counted=policy.counted_score(current_user, quiz), attempts_used=len(history),
+        counted=policy.counted_score(current_user, quiz, history), attempts_used=len(history),
         start_url=quiz_url(quiz, "quizzes.start_module_quiz"), intro_url=quiz_url(quiz),
     )
