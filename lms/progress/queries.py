@@ -245,7 +245,8 @@ def course_summaries(scope, filters: Filters, now: datetime, group_editions: boo
 
 
 def headcount(scope, filters: Filters, now: datetime) -> dict:
-    """People in the scope, those enrolled in anything, and those with no activity for 14 days. One statement."""
+    """People in the scope, those enrolled in anything, and those with no activity for the filter's inactive days
+    (14 when it names none). One statement."""
     users = scoped_users(scope, filters, now).subquery()
     # Each person's latest activity (kept on the enrolment rows), the people outer-joined to their enrolments:
     # the scope is named once (grouping the scope's enrolments and joining back to the scope named it twice).
