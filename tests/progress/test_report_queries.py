@@ -1,6 +1,7 @@
 """The report's aggregates (headcount, per-course summaries) agree with the learner x course rows they
-summarise: they are written for speed on 10,000 learners (correlated index seeks, a join for the scope), so
-their figures are checked here against the rows, person by person."""
+summarise: they are written for speed on 10,000 learners (grouped over the enrolments' index, a join for the
+scope, one statement for the attention lists), so their figures are checked here against the rows, person by
+person."""
 from datetime import timedelta
 
 from lms.extensions import db
