@@ -35,9 +35,9 @@ def _quiz_box(course, module) -> dict | None:
 
 def module_quiz_gate(course, module):
     """Registered with courses (enrolment.register_completion_gate): a module with a quiz is completed by
-    passing it, not by the "done" button."""
-    quiz = store.get_quiz(course, module)
-    if quiz is None or not quiz.live_questions:
+    passing it, not by the "done" button. The same test as the box's: the quiz has live questions."""
+    quiz, live, _gradable = policy.quiz_with_counts(course, store.quiz_key(module))
+    if not live:
         return None
     return _("Pass this module's quiz to complete it."), quiz_url(quiz)
 
