@@ -4,7 +4,10 @@ holder has one, made as the role grant makes it (lms.profiles.rules.ensure_profi
 unique, never a reserved word; the person's ITS foundation, else their first organisation by name; members-only,
 empty, not listed by an admin.
 
-The data step is written here in Core, not by calling the app's rules, which may change after this revision.
+The data step is written here in Core, not by calling the app's rules, which may change after this revision:
+PROFILE_ROLES, RESERVED_SLUGS, _slugify and _unique_slug are copies, on purpose, of lms.profiles.models and
+lms.profiles.rules (slugify, unique_slug) as they stand at this revision; a later change there must not change
+what this revision did.
 
 Revision ID: f864fe601d3c
 Revises: ccb52be91e20
