@@ -89,9 +89,7 @@ def start_attempt(user, quiz: Quiz, now: datetime, rng: random.Random | None = N
     :raise AttemptError: can_start() refused (its reason is the error's code).
     """
     attempts = attempts_of(user, quiz)
-    for earlier in attempts:  # one whose time is up is submitted first (close_expired_attempts, from this read)
-        if is_expired(earlier, now):
-            submit_attempt(earlier, now)
+    _submit_expired(attempts, now)  # as close_expired_attempts, from this read: one whose time is up first
     check = can_start(user, quiz, now, attempts)
     if check.reason == "in_progress":
         return check.resume
@@ -294,8 +292,12 @@ def close_expired_attempts(now: datetime, *, user=None, quiz: Quiz | None = None
         query = query.where(Attempt.user_id == user.id)
     if quiz is not None:
         query = query.where(Attempt.quiz_id == quiz.id)
-    return sum(1 for attempt in db.session.scalars(query).all()
-               if is_expired(attempt, now) and submit_attempt(attempt, now))
+    return _submit_expired(db.session.scalars(query).all(), now)
+
+
+def _submit_expired(attempts: list[Attempt], now: datetime) -> int:
+    """Submit those of ``attempts`` whose time is up; how many this call submitted."""
+    return sum(1 for attempt in attempts if is_expired(attempt, now) and submit_attempt(attempt, now))
 
 
 def finish_manual_grading(response: Response, fraction: float, comment: str, grader, now: datetime) -> Attempt:
