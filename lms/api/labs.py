@@ -39,8 +39,8 @@ def _stored():
 
 @bp.errorhandler(LabError)
 def _refused(exc: LabError):
-    """A labs rule refused the request: its message, as a 400, 403 or 409 (the request rolls back)."""
-    db.session.rollback()
+    """A labs rule refused the request: its message, as a 400, 403 or 409 (an error status: the unit of work
+    rolls the request back)."""
     return json_error(exc.status, ERROR_CODES[exc.status], str(exc))
 
 
