@@ -65,14 +65,17 @@ def test_a_course_without_a_quiz_gives_404(client, course, learner):
 
 
 def test_not_enrolled_learners_see_an_enrol_button_and_cannot_start(client, course, create_user, login):
-    make_quiz(course, course.modules[0])
-    create_user("visitor@example.com")
+    make_quiz(course, course.modules[0], attempts=2)
+    visitor = create_user("visitor@example.com")
     login("visitor@example.com")
     page = client.get(f"/courses/{course.slug}/m1/quiz").get_data(as_text=True)
     assert "Enrol in this course" in page and f"/courses/{course.slug}/enrol" in page
+    assert "attempts left" not in page  # the count is for enrolled learners
     response = client.post(f"/courses/{course.slug}/m1/quiz/start")
     assert response.status_code == 302 and response.headers["Location"].endswith("/m1/quiz")
     assert db.session.scalar(select(Attempt)) is None
+    enrol(visitor, course)
+    assert "2 attempts left" in client.get(f"/courses/{course.slug}/m1/quiz").get_data(as_text=True)
 
 
 def test_the_take_page_reveals_no_answer(client, course, learner):

@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 
 from lms import unit_of_work
 from lms.api.body import json_object
-from lms.courses import enrolment
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.http import flash_refusal
@@ -47,7 +46,6 @@ def intro(slug, module_slug):
         "quizzes/intro.html", quiz=quiz, course=quiz.course, module=quiz.module, check=check, history=history,
         settings=policy.settings_sentence(quiz, policy.gradable_count(quiz)), passed=passed,
         counted=policy.counted_score(current_user, quiz, history), submitted=submitted,
-        enrolled=enrolment.get_enrolment(current_user, quiz.course) is not None,
         start_url=quiz_url(quiz, "quizzes.start_module_quiz"),
     )
 
