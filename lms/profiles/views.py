@@ -115,8 +115,9 @@ def admin_add():
 def profile(slug):
     profile = get_profile_or_404(slug, current_user)
     if not rules.can_view(profile, current_user):
-        # 401: the page explains and links to sign-in, but is not this person's profile (nothing to index or cache).
-        return render_template("profiles/signin_required.html", slug=slug), 401
+        # As for any page that needs a signed-in person (login_required): to the sign-in page and back here.
+        flash(_("This person shares their profile with signed-in users only."), "info")
+        return redirect(url_for("auth.login", next=request.path))
     groups, others = rules.grouped_competences(profile)
     return render_template(
         "profiles/profile.html", profile=profile, person=profile.user,

@@ -131,9 +131,11 @@ def test_the_organisation_must_be_the_persons(client, login, cast, make_org):
 # Visibility and contact ---------------------------------------------------------------------------------
 
 def test_a_members_only_profile_asks_visitors_to_sign_in(client, login, cast):
-    page = client.get(f"/people/{slug(cast['paolo'])}")
-    assert page.status_code == 401
-    assert b"Sign in to see this profile" in page.data and b"/login?next=/people/" in page.data
+    response = client.get(f"/people/{slug(cast['paolo'])}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/login?next=/people/{slug(cast['paolo'])}"
+    page = client.get(response.headers["Location"])
+    assert b"shares their profile with signed-in users only" in page.data
     assert b"HR analyst" not in page.data and b"Paolo" not in page.data
     directory = client.get("/people/").data
     assert b"Paolo Marchetti" not in directory and b"Giulia Ferri" in directory
