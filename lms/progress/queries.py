@@ -260,6 +260,12 @@ def headcount(scope, filters: Filters, now: datetime) -> dict:
     return {"people": people, "active_ever": active_ever, "inactive": people - recent}
 
 
+def _published_course_ids():
+    """The courses the report shows (its rows and summaries read published courses only): the charts and the
+    attention lists count the same enrolments, so a withdrawn course never flags anyone as inactive or failing."""
+    return select(Course.id).where(Course.is_published.is_(True))
+
+
 def attention(scope, filters: Filters, now: datetime, limit: int = 10, inactive_days: int = 14) -> dict:
     """A few people who need a look, each list ordered and limited: no activity for `inactive_days` with a
     course still to finish (id, name, e-mail, latest activity), a mean best score under the pass mark (..., the
@@ -268,6 +274,7 @@ def attention(scope, filters: Filters, now: datetime, limit: int = 10, inactive_
     One statement: the scope is worked out once (a CTE), the figures are grouped over the enrolments' and the
     bookings' indexes alone, and only the few people listed are joined to their names."""
     people = select(scoped_users(scope, filters, now).cte("people").c.id)
+    published = _published_course_ids()
     cutoff = now - timedelta(days=inactive_days)
     last, mean, shows = func.max(Enrolment.last_activity_at), func.avg(Enrolment.quiz_best), func.count(Booking.id)
 
@@ -279,11 +286,12 @@ def attention(scope, filters: Filters, now: datetime, limit: int = 10, inactive_
 
     lists = [
         select(*columns("inactive", Enrolment.user_id, latest=last))
-        .where(Enrolment.user_id.in_(people)).group_by(Enrolment.user_id)
+        .where(Enrolment.user_id.in_(people), Enrolment.course_id.in_(published)).group_by(Enrolment.user_id)
         .having(last < cutoff, func.count(Enrolment.completed_at) < func.count(Enrolment.user_id))
         .order_by(last, Enrolment.user_id).limit(limit),
         select(*columns("failing", Enrolment.user_id, mean_score=mean))
-        .where(Enrolment.user_id.in_(people), Enrolment.quiz_best.is_not(None)).group_by(Enrolment.user_id)
+        .where(Enrolment.user_id.in_(people), Enrolment.course_id.in_(published), Enrolment.quiz_best.is_not(None))
+        .group_by(Enrolment.user_id)
         .having(mean < 0.7).order_by(mean, Enrolment.user_id).limit(limit),
         select(*columns("no_show", Booking.user_id, count=shows))
         .where(Booking.status == NO_SHOW, Booking.user_id.in_(people)).group_by(Booking.user_id)
@@ -317,7 +325,8 @@ def charts(scope, filters: Filters, now: datetime, weeks: int = 12) -> dict:
     # Compared with each tenth's end, not cast: a cast rounds on PostgreSQL (0.66 -> 7) and truncates on SQLite.
     tenth = case((best.is_(None), null()), *[(best < (i + 1) / 10, i) for i in range(9)], else_=9)
     query = select(week.label("week"), tenth.label("tenth")).where(
-        Enrolment.user_id.in_(scoped_users(scope, filters, now)), in_weeks | best.is_not(None))
+        Enrolment.user_id.in_(scoped_users(scope, filters, now)), Enrolment.course_id.in_(_published_course_ids()),
+        in_weeks | best.is_not(None))
     if filters.course_id is not None:
         query = query.where(Enrolment.course_id == filters.course_id)
     each = query.subquery()  # grouped outside: PostgreSQL matches GROUP BY to the SELECT only without binds

@@ -80,3 +80,18 @@ def test_count_rows_is_the_number_of_rows(world):
             summaries = queries.course_summaries(scope, filters, NOW, group_editions=group_editions)
             assert sum(s.enrolled for s in summaries) == queries.count_rows(scope, filters, NOW)
     assert queries.count_rows(access.organisation_scope(world.orgs["x"]), queries.Filters(), NOW) == 3
+
+
+def test_the_charts_and_attention_lists_count_published_courses_only_as_the_rows_do(world):
+    scope = access.organisation_scope(world.orgs["x"])
+    before = queries.attention(scope, queries.Filters(), NOW)
+    assert before["inactive"]  # dario, as above
+    for course in (world.course, world.course_it):
+        course.is_published = False  # withdrawn: the rows and summaries no longer show it
+    db.session.flush()
+    assert queries.rows(scope, now=NOW) == []
+    after = queries.attention(scope, queries.Filters(), NOW)
+    assert after["inactive"] == [] and after["failing"] == []
+    assert after["no_show"] == before["no_show"]  # lab no-shows are not about a course
+    charts = queries.charts(scope, queries.Filters(), NOW)
+    assert sum(n for _week, n in charts["weeks"]) == 0 and sum(charts["scores"]) == 0
