@@ -14,8 +14,8 @@ from lms.profiles import rules
 
 # Tables that the models do not describe on purpose (full-text index internals).
 IGNORED_TABLES = {"alembic_version"}
-# PostgreSQL-only: the stored tsvector column and its GIN index made by ensure_search_index (and the expression
-# index they replaced).
+# PostgreSQL-only: the stored tsvector column and its GIN index made with the search_documents table (and the
+# expression index they replaced).
 IGNORED_INDEXES = {"ix_search_documents_tsv", "ix_search_documents_search_tsv"}
 IGNORED_COLUMNS = {("search_documents", "search_tsv")}
 

@@ -38,7 +38,6 @@ PG_TSVECTOR = ("setweight(to_tsvector('simple'::regconfig, coalesce(index_title,
 PG_DDL = [
     f"ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS search_tsv tsvector GENERATED ALWAYS AS ({PG_TSVECTOR}) STORED",
     "CREATE INDEX IF NOT EXISTS ix_search_documents_search_tsv ON search_documents USING GIN (search_tsv)",
-    "DROP INDEX IF EXISTS ix_search_documents_tsv",  # the expression index the column replaced
 ]
 PG_DROP = ["DROP INDEX IF EXISTS ix_search_documents_search_tsv", "DROP INDEX IF EXISTS ix_search_documents_tsv",
            "ALTER TABLE search_documents DROP COLUMN IF EXISTS search_tsv"]
@@ -103,19 +102,9 @@ def _ensure(connection):
             connection.execute(text(statement))
 
 
-def ensure_search_index(bind):
-    """Create what the search needs beyond the search_documents table: the FTS5 table and its triggers
-    on SQLite, the stored tsvector column and its GIN index on PostgreSQL. Safe to repeat. `bind`: an Engine (own transaction) or a
-    Connection (the caller's transaction), e.g. `op.get_bind()` in a migration."""
-    if isinstance(bind, Engine):
-        with bind.begin() as connection:
-            _ensure(connection)
-    else:
-        _ensure(bind)
-
-
 def drop_search_index(bind):
-    """Undo ensure_search_index (a migration's downgrade, before dropping search_documents)."""
+    """Drop what the search needs beyond the search_documents table (before that table is dropped): the FTS5
+    table and its triggers on SQLite, the tsvector column and its indexes on PostgreSQL."""
     if isinstance(bind, Engine):
         with bind.begin() as connection:
             drop_search_index(connection)
