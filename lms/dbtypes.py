@@ -1,10 +1,18 @@
-"""Column types shared by every feature's models, and how SQLite connections are set up."""
+"""Column types shared by every feature's models, how SQLite connections are set up, and the INSERT with
+ON CONFLICT of the database in use."""
 import sqlite3
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
+
+
+def upsert_insert(dialect_name: str):
+    """The `insert` construct that has ON CONFLICT (do nothing / do update) for this database: PostgreSQL's or
+    SQLite's (both speak the same clause)."""
+    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
 
 
 def utcnow() -> datetime:

@@ -11,10 +11,10 @@ import time
 
 from limits.storage import Storage
 from sqlalchemy import Float, Integer, String, case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lms.dbtypes import upsert_insert
 from lms.extensions import db
 
 STORAGE_URI = "lmsdb://"
@@ -52,9 +52,8 @@ class DatabaseStorage(Storage):
         now = time.time()
         table = RateLimitCounter.__table__
         with db.engine.begin() as conn:
-            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
             expired = table.c.expires_at <= now
-            stmt = dialect.insert(table).values(key=_key(key), count=amount, expires_at=now + expiry)
+            stmt = upsert_insert(conn.dialect.name)(table).values(key=_key(key), count=amount, expires_at=now + expiry)
             stmt = stmt.on_conflict_do_update(index_elements=[table.c.key], set_={
                 "count": case((expired, amount), else_=table.c.count + amount),
                 "expires_at": case((expired, now + expiry), else_=table.c.expires_at),

@@ -24,7 +24,7 @@ from lms.labs.errors import LabError
 from lms.labs.forms import SessionForm
 from lms.labs.models import CONFIRMED, Lab, LabSession
 from lms.labs.times import local_to_utc, zone
-from lms.orgs.models import Organisation
+from lms.orgs.people import organisation_choices
 
 # The form field each rule's `field` belongs to.
 FORM_FIELDS = {"starts_at": "start", "ends_at": "end", "closes_at": "cutoff_hours", "opens_at": "opens_on",
@@ -67,8 +67,7 @@ def _form(session: LabSession | None = None) -> SessionForm:
     trainers = db.session.scalars(select(User).join(UserRole).where(UserRole.role == "trainer", User.is_active)
                                   .order_by(User.name))
     form.trainer.choices = [(0, _("No trainer yet"))] + [(u.id, u.name) for u in trainers]
-    form.organisations.choices = [(o.id, o.name) for o in db.session.scalars(select(Organisation)
-                                                                            .order_by(Organisation.name))]
+    form.organisations.choices = organisation_choices()
     from lms.courses.models import Course
 
     form.course.choices = [(0, "—")] + [(c.id, c.title) for c in db.session.scalars(

@@ -73,7 +73,7 @@ def invite_person(email, name, role, organisation, membership_role, now: datetim
 
 
 def organisation_choices() -> list[tuple[int, str]]:
-    """[(id, name)] of every organisation, by name: the admin's invite form lists them."""
+    """[(id, name)] of every organisation, by name: the admin's invite form and a lab session's audience list them."""
     return [(o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))]
 
 

@@ -22,9 +22,9 @@ from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.courses import enrolment
+from lms.dbtypes import upsert_insert
 from lms.extensions import db
 from lms.quizzes import store
 from lms.quizzes.models import Attempt, Quiz, QuizQuestion, Response
@@ -99,7 +99,7 @@ def start_attempt(user, quiz: Quiz, now: datetime, rng: random.Random | None = N
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     # One INSERT ... ON CONFLICT DO NOTHING RETURNING instead of an insert inside a savepoint: no row back means
     # the same person started this number meanwhile (double click, two tabs), and theirs is the attempt.
-    insert = _dialect_insert()(Attempt).values(
+    insert = upsert_insert(db.session.get_bind().dialect.name)(Attempt).values(
         quiz_id=quiz.id, user_id=user.id, number=number, state="in_progress",
         layout=make_layout(quiz, rng or random.Random()), started_at=now, deadline_at=deadline)
     attempt = db.session.scalars(insert.on_conflict_do_nothing(index_elements=["quiz_id", "user_id", "number"])
@@ -184,13 +184,6 @@ def question_row(attempt: Attempt, question_id: Any) -> QuizQuestion:
     return db.session.get(QuizQuestion, question_id)
 
 
-def _dialect_insert():
-    """The INSERT construct with ON CONFLICT of the session's database (PostgreSQL or SQLite)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert
-    return sqlite.insert
-
-
 def save_response(attempt: Attempt, question_id: Any, answer: Any, now: datetime) -> Response:
     """Save (or replace) the learner's answer to one question of an attempt in progress; ``answer`` None clears it.
 
@@ -204,7 +197,7 @@ def save_response(attempt: Attempt, question_id: Any, answer: Any, now: datetime
     # One upsert on the unique (attempt, question) key instead of a read then an insert or update; the row
     # comes back into the session (populate_existing), so a response already loaded is not left stale.
     values = {"attempt_id": attempt.id, "question_id": row.id, "answer": answer, "saved_at": now}
-    insert = _dialect_insert()(Response).values(**values)
+    insert = upsert_insert(db.session.get_bind().dialect.name)(Response).values(**values)
     upsert = insert.on_conflict_do_update(index_elements=["attempt_id", "question_id"],
                                           set_={"answer": insert.excluded.answer, "saved_at": now}).returning(Response)
     response = db.session.scalars(upsert, execution_options={"populate_existing": True}).one()
