@@ -23,16 +23,19 @@ def select_locale():
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and jobs: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
+    user = current_user._get_current_object()  # once: each use of the proxy looks the user up again
+    if user is not None and user.is_authenticated and user.language in languages:
+        return user.language
     if session.get("language") in languages:
         return session["language"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def select_timezone():
-    if has_request_context() and current_user and current_user.is_authenticated and current_user.timezone:
-        return current_user.timezone
+    if has_request_context():
+        user = current_user._get_current_object()
+        if user is not None and user.is_authenticated and user.timezone:
+            return user.timezone
     return current_app.config["TIMEZONE"]
 
 
