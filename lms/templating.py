@@ -15,12 +15,16 @@ session) is wrapped in a call block whose arguments are every value the block re
 It renders once per key, language and time zone; the next request with the same key reuses the HTML.
 Keying on the values themselves (not on a timestamp) means a change in the files or the browser editor is
 visible on the next request, with no invalidation step to forget: what is saved is the rendering.
+
+Shared URLs: the links every page's frame carries (style sheets and scripts with their hash, the sign-out and
+settings addresses) are the same for every request of a process, given the prefix the app is mounted under:
+`shared_url()` builds each once per prefix instead of going through url_for on every page.
 """
 import uuid
 from collections import OrderedDict
 from threading import Lock
 
-from flask import current_app, g
+from flask import current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone, get_translations
 from markupsafe import Markup
 
@@ -59,6 +63,36 @@ def cached_fragment(name: str, *key, caller) -> Markup:
     return html
 
 
+MAX_SHARED_URLS = 1024
+
+
+def shared_url_builder(app):
+    """`shared_url(endpoint, **values)` for `app`'s templates: url_for's answer, remembered per mount prefix.
+
+    For links that are the same on every request: an endpoint with fixed values. url_for's answer as a path
+    depends on nothing else: the URL map is fixed once the app serves, and the only URL default
+    (lms.ops.static: a static file's hash) is fixed per process outside debug mode; in debug mode, where a file
+    edited while the server runs gets a new hash, every call goes to url_for. A full URL (`_external`, or a
+    rule for another host) names the request's host and is built every time.
+    """
+    built: dict = {}
+
+    def shared_url(endpoint: str, **values) -> str:
+        if app.debug:
+            return url_for(endpoint, **values)
+        key = (request.root_path, endpoint, *values.items())
+        url = built.get(key)
+        if url is None:
+            url = url_for(endpoint, **values)
+            if url.startswith("/") and not url.startswith("//"):  # a path, never a full URL naming a host
+                if len(built) >= MAX_SHARED_URLS:  # the prefix comes from the server: bounded all the same
+                    built.clear()
+                built[key] = url
+        return url
+
+    return shared_url
+
+
 def init_app(app):
     """After Flask-Babel's init_app: replaces the gettext callables it installed in the Jinja environment."""
     app.jinja_env.install_gettext_callables(
@@ -70,3 +104,4 @@ def init_app(app):
     )
     app.extensions["fragments"] = uuid.uuid4().hex  # two apps in one process (tests) never share fragments
     app.jinja_env.globals["cached_fragment"] = cached_fragment
+    app.jinja_env.globals["shared_url"] = shared_url_builder(app)
