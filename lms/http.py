@@ -12,6 +12,13 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
 
 
 def attachment(data: bytes, filename: str, mimetype: str, cache_control: str | None = None) -> Response:
@@ -46,7 +53,13 @@ def refuse_nul_characters():
     database alike."""
     if "\x00" in request.path:
         abort(404)  # no page has such an address
-    for values in (request.args, request.form):
+    # Most requests have neither a NUL in the query string (raw or %00, the only ways to write one there) nor a
+    # body: they skip parsing what cannot hold one (Werkzeug parses a form only when a Content-Type is sent).
+    query = request.query_string
+    checked = [request.args] if b"%00" in query or b"\x00" in query else []
+    if request.environ.get("CONTENT_TYPE"):
+        checked.append(request.form)
+    for values in checked:
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
                 abort(400, description=_("The request contains a NUL character, which no text here may hold."))
@@ -66,13 +79,14 @@ def init_app(app):
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config["SESSION_COOKIE_SECURE"]:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        # Each one unless the view set its own: one pass over the headers set so far (a setdefault per header
+        # searched them, raising and catching KeyError, once per header).
+        present = {key.lower() for key, _value in response.headers}
+        for key, value in SECURITY_HEADERS:
+            if key.lower() not in present:
+                response.headers.add(key, value)
+        if app.config["SESSION_COOKIE_SECURE"] and "strict-transport-security" not in present:
+            response.headers.add("Strict-Transport-Security", "max-age=31536000")
         return response
 
     @app.errorhandler(HTTPException)

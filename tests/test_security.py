@@ -70,6 +70,21 @@ def test_security_headers(client, path):
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
+def test_each_security_header_once_a_views_own_kept_and_hsts_with_secure_cookies(app_factory):
+    app = app_factory(BASE_URL="https://lms.example")  # served over HTTPS: secure cookies
+
+    @app.get("/own-policy")
+    def own_policy():
+        return "x", {"content-security-policy": "default-src 'none'", "X-Frame-Options": "SAMEORIGIN"}
+
+    response = app.test_client().get("/own-policy")
+    assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("X-Content-Type-Options") == ["nosniff"]
+    assert response.headers.getlist("Strict-Transport-Security") == ["max-age=31536000"]
+    assert "Strict-Transport-Security" not in app_factory().test_client().get("/login").headers
+
+
 def test_pages_have_no_inline_script(client, create_user, login):
     import re
 
