@@ -44,7 +44,7 @@ def _finish(response):
         db.session.commit()  # a failure here is the request's failure: Flask answers 500 and this rolls back
         for action in actions:
             action()
-    else:
+    elif db.session.registry.has():  # a request that never used the database has no session to end
         db.session.rollback()
     return response
 

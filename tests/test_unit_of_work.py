@@ -86,3 +86,19 @@ def test_views_do_not_commit():
                         if ".commit()" in p.read_text(encoding="utf-8"))
     allowed = {"unit_of_work.py", "demo.py", "auth/views.py", "notify/outbox.py", "notify/scheduler.py"}
     assert [p for p in committing if p not in allowed and not p.endswith("cli.py")] == []
+
+
+def test_a_request_that_never_uses_the_database_ends_no_session(app_factory):
+    app = app_factory()  # no app context kept open: each request has its own, as in production
+    app.add_url_rule("/t/count", "t_count", lambda: str(db.session.scalar(select(func.count(User.id)))))
+    made = []
+    create = db.session.registry.createfunc
+    db.session.registry.createfunc = lambda: made.append(1) or create()
+    try:
+        client = app.test_client()
+        assert client.get("/static/css/app.css").status_code == 200
+        assert made == []  # neither opened by the unit of work to roll back nothing, nor closed after
+        assert client.get("/t/count").get_data(as_text=True) == "0"
+        assert made == [1]
+    finally:
+        db.session.registry.createfunc = create
