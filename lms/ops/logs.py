@@ -23,6 +23,7 @@ _SANE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+=/-]{0,127}")
 _SECRET_ARGS = ("token",)
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 _ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "user_id", "remote_addr")
+ACCESS_LINE = "%s %s %s %.1fms user=%s"
 
 
 def request_id_from(header: str | None) -> str:
@@ -124,12 +125,20 @@ def _user_id():
 
 
 def _finish(response):
-    if "request_id" not in g:  # a request that failed before the first before_request function
+    state = g._get_current_object()  # once: each use of the proxy looks the context up again
+    if "request_id" not in state:  # a request that failed before the first before_request function
         _start()
-    response.headers["X-Request-ID"] = g.request_id
-    duration = round((time.perf_counter() - g.request_started) * 1000, 1)
+    response.headers["X-Request-ID"] = state.request_id
+    if not access_log.isEnabledFor(logging.INFO):
+        return response
+    duration = round((time.perf_counter() - state.request_started) * 1000, 1)
     fields = {"method": request.method, "path": _logged_path(), "status": response.status_code,
               "duration_ms": duration, "user_id": _user_id(), "remote_addr": request.remote_addr}
-    access_log.info("%s %s %s %.1fms user=%s", fields["method"], fields["path"], fields["status"], duration,
-                    fields["user_id"] if fields["user_id"] is not None else "-", extra=fields)
+    args = (fields["method"], fields["path"], fields["status"], duration,
+            fields["user_id"] if fields["user_id"] is not None else "-")
+    # The record goes to the handlers as access_log.info would send it, without first walking the stack for
+    # the calling file and line, which neither format writes, and with its request id (RequestIdFilter's
+    # lookup would find the same).
+    access_log.handle(access_log.makeRecord(access_log.name, logging.INFO, __file__, 0, ACCESS_LINE, args, None,
+                                            extra={**fields, "request_id": state.request_id}))
     return response

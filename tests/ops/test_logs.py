@@ -130,3 +130,17 @@ def test_log_format_comes_from_the_environment(monkeypatch, tmp_path):
         assert isinstance(handler.formatter, logs.JsonFormatter)
     finally:
         logs.configure("text", "INFO")
+
+
+def test_access_lines_follow_the_access_loggers_level_and_the_id_is_sent_either_way(client, captured):
+    stream = captured("json")
+    client.get("/healthz")
+    line = _json_lines(stream)[-1]
+    assert (line["logger"], line["level"], line["message"].split()[:3]) == ("lms.access", "INFO", ["GET", "/healthz", "200"])
+    logging.getLogger("lms.access").setLevel(logging.WARNING)
+    try:
+        quiet = client.get("/healthz")
+    finally:
+        logging.getLogger("lms.access").setLevel(logging.NOTSET)
+    assert len(quiet.headers["X-Request-ID"]) == 32
+    assert len(_json_lines(stream)) == 1  # no second access line
