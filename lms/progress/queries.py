@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Integer, case, cast, func, literal, null, select, union_all
+from sqlalchemy import Integer, and_, case, cast, func, literal, null, select, union_all
 
 from lms.auth.models import User, UserRole
 from lms.courses.models import Course, Enrolment, Module
@@ -53,6 +53,7 @@ class Row:
     no_shows: int = 0
     last_activity: datetime | None = None
     upcoming: int = 0  # confirmed bookings of sessions still to come
+    last_module_id: int | None = None  # the module read last (own rows only: lms.progress.own)
 
     @property
     def percent(self) -> int:
@@ -70,10 +71,15 @@ class Row:
 
 # Building blocks ---------------------------------------------------------------------------------------
 
+def required_module_filter():
+    """The modules a course's progress counts: live and not optional."""
+    return and_(live_module_filter(), Module.is_optional.is_(False))
+
+
 def required_totals():
     """(course_id, total): live, non-optional modules per course."""
     return (select(Module.course_id, func.count(Module.id).label("total"))
-            .where(live_module_filter(), Module.is_optional.is_(False)).group_by(Module.course_id))
+            .where(required_module_filter()).group_by(Module.course_id))
 
 
 def _in_scope(scope, filters: Filters, now: datetime) -> list:

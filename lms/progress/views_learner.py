@@ -4,35 +4,33 @@ from flask import render_template, url_for
 from flask_babel import format_date, gettext
 from flask_login import current_user, login_required
 
-from lms.courses import enrolment, reading
 from lms.dbtypes import utcnow
 from lms.http import attachment
 from lms.ids import get_or_404
 from lms.notify.mail import absolute_url
-from lms.progress import access, certificates, detail, queries
+from lms.progress import certificates, detail, own
 from lms.progress.blueprint import bp
 from lms.progress.models import Certificate
 
 
 def learner_context(now):
-    rows = queries.rows(access.self_scope(current_user), now=now)
-    course_ids = [r.course_id for r in rows]
-    info = detail.learner_detail(current_user.id, course_ids, with_bookings=False)  # upcoming ones only, below
-    enrolments = {e.course_id: e for e in enrolment.enrolments_of(current_user)}
-    next_steps = reading.resume_by_course(
-        current_user, [enrolments[r.course_id] for r in rows if not r.is_complete and r.course_id in enrolments])
+    """What "my learning" and the signed-in home show of the person's own progress (lms.progress.own)."""
+    rows = own.rows(current_user, now)
+    next_steps = own.next_steps(current_user.id, rows)
     # "Continue where you left off": the incomplete course with the latest activity
     current = max((r for r in rows if not r.is_complete and next_steps.get(r.course_id)),
                   key=lambda r: r.last_activity or r.enrolled_at, default=None)
-    return {"rows": rows, "info": info, "next_steps": next_steps, "current": current,
+    return {"rows": rows, "next_steps": next_steps, "current": current, "now": now,
             "upcoming": detail.upcoming_bookings(current_user.id, now),
-            "certificates": detail.certificates_of(current_user.id), "now": now}
+            "certificates": detail.certificates_of(current_user.id)}
 
 
 @bp.get("/me")
 @login_required
 def learning():
-    return render_template("progress/learning.html", **learner_context(utcnow()))
+    context = learner_context(utcnow())
+    attempts = own.attempts_by_course(current_user.id, [r.course_id for r in context["rows"]])
+    return render_template("progress/learning.html", quiz_attempts=attempts, **context)
 
 
 def get_certificate_or_404(certificate_id: int, for_user) -> Certificate:

@@ -31,9 +31,9 @@ PAGES = {
     "course page": ("/courses/c0", "session", 8),
     "catalogue": ("/courses/", "session", 6),
     "catalogue search": ("/courses/?q=module", "session", 7),
-    "my learning": ("/progress/me", "session", 15),  # progress, attempts, bookings, certificates
+    "my learning": ("/progress/me", "session", 6),  # person, progress, next steps, attempts, bookings, certificates
     "API course": ("/api/v1/courses/c0", "token", 4),
-    "API my progress": ("/api/v1/me/progress", "token", 5),
+    "API my progress": ("/api/v1/me/progress", "token", 2),
 }
 
 
