@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from lms import commands, config, content, http, i18n, ids, render, templating, unit_of_work
+from lms import commands, config, content, http, i18n, ids, pagecache, render, templating, unit_of_work
 from lms.auth import limit_store
 from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -38,4 +38,5 @@ def create_app(test_config=None):
     i18n.init_app(app)
     render.init_app(app)
     templating.init_app(app)  # after Flask-Babel: faster template translations
+    pagecache.init_app(app)  # last: its before_request runs after the others, its after_request first
     return app

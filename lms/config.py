@@ -46,7 +46,14 @@ DEFAULTS = {
     "LOG_FORMAT": "text",  # or "json": one object per line, for a log collector
     "LOG_LEVEL": "INFO",
     "PROXY_FIX": 0,  # how many proxies (nginx) stand in front: their X-Forwarded-* headers are trusted
+    "PAGE_CACHE": True,  # reading pages kept whole per person while nothing they show changes (lms/pagecache.py)
+    "PAGE_CACHE_MB": 64,  # per worker process
 }
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
 
 # LMS_<NAME> environment variables and how to read them.
 _ENV = {
@@ -58,7 +65,7 @@ _ENV = {
     "SMTP_PORT": ("SMTP_PORT", int),
     "SMTP_USER": ("SMTP_USER", str),
     "SMTP_PASSWORD": ("SMTP_PASSWORD", str),
-    "SMTP_TLS": ("SMTP_TLS", lambda v: v.strip().lower() in {"1", "true", "yes", "on"}),
+    "SMTP_TLS": ("SMTP_TLS", _flag),
     "MAIL_FROM": ("MAIL_FROM", str),
     "REMINDER_OFFSETS": ("REMINDER_OFFSETS", str),
     "SCHEDULER_INTERVAL": ("SCHEDULER_INTERVAL", int),
@@ -70,6 +77,8 @@ _ENV = {
     "LOG_FORMAT": ("LOG_FORMAT", str),
     "LOG_LEVEL": ("LOG_LEVEL", str),
     "PROXY_FIX": ("PROXY_FIX", int),
+    "PAGE_CACHE": ("PAGE_CACHE", _flag),
+    "PAGE_CACHE_MB": ("PAGE_CACHE_MB", int),
 }
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -42,8 +42,10 @@ def base_config(tmp_path, **extra):
 
 def _fresh_request_state():
     """Tests keep an app context pushed, which the test client then reuses for its requests: forget what
-    Flask-Login and Flask-Babel cached in it, so each request chooses its user and language, as in production."""
+    Flask-Login, Flask-WTF and Flask-Babel cached in it, so each request chooses its user, CSRF token and language,
+    as in production."""
     g.pop("_login_user", None)
+    g.pop("csrf_token", None)
     flask_babel.refresh()
 
 
@@ -72,7 +74,7 @@ def app_factory(tmp_path, sqlite_template):
         if copied:
             shutil.copyfile(sqlite_template, default_file)
         app = create_app(config)
-        app.before_request(_fresh_request_state)
+        app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_state)  # before any reads them
         if not copied:  # the template has the schema; anywhere else it is made from the models
             with app.app_context():
                 _db.create_all()

@@ -8,9 +8,11 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect as sa_inspect
 
+from lms import cachestamps
 from lms.auth.models import User
 from lms.extensions import db
 from lms.profiles import rules
+from tests.perf.test_page_cache import triggered_tables
 
 # Tables that the models do not describe on purpose (full-text index internals).
 IGNORED_TABLES = {"alembic_version"}
@@ -137,3 +139,11 @@ def test_role_holders_without_a_profile_get_one_as_the_role_grant_makes_it(empty
     upgrade()
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM profiles")).scalar_one() == 5
+
+
+def test_migrations_install_the_page_cache_triggers_the_models_do(empty_app):
+    """Every table a kept page may show moves a cache stamp in a migrated database too (lms/cachestamps.py)."""
+    upgrade()
+    with db.engine.connect() as conn:
+        assert triggered_tables(conn) == set(cachestamps.PERSONAL) | set(cachestamps.shared_tables(db.metadata))
+        assert conn.execute(cachestamps.STAMP).scalar() > 1_700_000_000 * 1_000_000  # now, in microseconds

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, select
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.dbtypes import UTCDateTime, utcnow
@@ -40,6 +40,9 @@ class User(UserMixin, db.Model):
     session_key: Mapped[str] = mapped_column(String(64), default=new_session_key)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moved by database triggers when this person's own rows change: part of their cached pages' keys
+    # (lms/cachestamps.py, lms/pagecache.py). Never written by the app.
+    cache_stamp: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -23,6 +23,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Integer, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
+from lms.cachestamps import MADE_WITH_THE_SCHEMA
+
 FORMAT_VERSION = 1
 METHODS = ("sqlite", "pg_dump", "portable")
 
@@ -157,7 +159,7 @@ def _portable_dump(engine, metadata, path: Path) -> dict:
     options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with engine.connect().execution_options(**options) as connection, path.open("w", encoding="utf-8") as out:
         for table in metadata.sorted_tables:
-            if table.name not in existing:
+            if table.name not in existing or table.name in MADE_WITH_THE_SCHEMA:
                 continue
             counts[table.name] = 0
             order = list(table.primary_key.columns) or list(table.columns)
@@ -186,7 +188,7 @@ def is_empty(engine, metadata) -> bool:
     existing = set(inspect(engine).get_table_names())
     with engine.connect() as connection:
         return all(connection.scalar(select(func.count()).select_from(t)) == 0
-                   for t in metadata.sorted_tables if t.name in existing)
+                   for t in metadata.sorted_tables if t.name in existing and t.name not in MADE_WITH_THE_SCHEMA)
 
 
 def restore(engine, metadata, upload_dir: str, archive_path: str, upgrade_to=None, force: bool = False) -> dict:

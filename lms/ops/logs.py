@@ -120,6 +120,9 @@ def _logged_path() -> str:
 
 def _user_id():
     # Only a user this request already loaded: looking one up here would cost a query on every static file.
+    cached = request.environ.get("lms.page_cache_user")  # a page from the cache checked who asked, loading nobody
+    if cached is not None:
+        return cached
     user = g.get("api_user") or g.get("_login_user")
     return user.id if user is not None and getattr(user, "is_authenticated", False) else None
 

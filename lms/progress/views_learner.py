@@ -8,6 +8,7 @@ from lms.dbtypes import utcnow
 from lms.http import attachment
 from lms.ids import get_or_404
 from lms.notify.mail import absolute_url
+from lms.pagecache import cached_page
 from lms.progress import certificates, detail, own
 from lms.progress.blueprint import bp
 from lms.progress.models import Certificate
@@ -27,6 +28,7 @@ def learner_context(now):
 
 @bp.get("/me")
 @login_required
+@cached_page
 def learning():
     context = learner_context(utcnow())
     attempts = own.attempts_by_course(current_user.id, [r.course_id for r in context["rows"]])

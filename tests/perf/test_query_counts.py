@@ -159,6 +159,9 @@ def measure(app, client, world, path, how) -> list[str]:
 
 @pytest.fixture
 def world(app):
+    # What a page costs to build (a first view, or after a change): a page served again from the page cache is
+    # one statement, tested in tests/perf/test_page_cache.py.
+    app.config["PAGE_CACHE"] = False
     return World()
 
 

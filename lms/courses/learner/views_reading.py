@@ -21,6 +21,7 @@ from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.http import flash_refusal
 from lms.ids import MAX_ID
+from lms.pagecache import cached_page
 from lms.render import render, table_of_contents
 
 
@@ -31,6 +32,7 @@ def _contents(body: str) -> tuple:
 
 
 @bp.get("/courses/")
+@cached_page
 def catalogue():
     q = request.args.get("q", "").strip()[:200]
     audience = request.args.get("audience", "")
@@ -58,6 +60,7 @@ def _prerequisite_links(course) -> list[tuple[str, str | None]]:
 
 
 @bp.get("/courses/<slug>")
+@cached_page
 def course(slug):
     course = access.get_course_or_404(slug, current_user)
     reading.load_modules([course], with_summaries=True)  # the syllabus shows summaries, not the bodies
@@ -87,6 +90,7 @@ def course(slug):
 
 @bp.get("/courses/<slug>/<module_slug>")
 @login_required
+@cached_page
 def module(slug, module_slug):
     course, module = access.get_module_page_or_404(slug, module_slug, current_user)
     modules = access.visible_modules(current_user, course)

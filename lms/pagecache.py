@@ -1,0 +1,153 @@
+"""Reading pages kept whole, per person, and served again while nothing they show has changed.
+
+A view marked `@cached_page` (the module and course pages, the catalogue and its search, "My learning") is
+rendered once per key, and the key holds everything such a page can depend on, so an entry never has to be
+found and removed — a change makes a new key and the old entry ages out of the LRU:
+
+- the address: path, query string, host and script root;
+- who: the person's id, their saved language, the language picked with the switch and the browser's
+  Accept-Language (what lms.i18n.select_locale chooses from);
+- their own stamp (`users.cache_stamp`) and the site's (`cache_revision.stamp`), which database triggers move in
+  the same transaction as any change a page could show (lms/cachestamps.py);
+- the minute: a page showing "upcoming" sessions or a quiz's opening hours is never more than a minute behind
+  the clock, and deadlines set to the minute are exact.
+
+The key costs one statement, which also checks what Flask-Login's user load checks (the account exists, is
+active, and the session's key is current): a hit loads no user and renders nothing. What a hit must not reuse is
+left out: a page is only kept when it answered 200 without setting a cookie, and a request with flashed messages
+waiting is never served from or kept in the cache (they are shown once). The CSRF token in a kept page is
+replaced by a fresh one for the session asking. Each worker process keeps its own entries, up to
+LMS_PAGE_CACHE_MB; LMS_PAGE_CACHE=0 turns the cache off.
+"""
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from flask import Response, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+
+from lms import cachestamps, dbtypes
+from lms.extensions import db
+
+_KEY = "lms.page_cache_key"  # on the request's environ: the key a miss will keep its page under
+# The CSRF token's place in a kept page. NUL never appears in a page (lms.http refuses it in requests and no
+# template writes one), so it cannot be mistaken for text.
+_TOKEN_SLOT = b"\x00csrf\x00"
+_KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control", "Content-Language", "Link")
+
+
+def cached_page(view):
+    """Mark a GET view whose page may be kept per person (see the module docstring for what the key holds)."""
+    view.page_cache = True
+    return view
+
+
+@dataclass(frozen=True)
+class Entry:
+    body: bytes
+    headers: tuple
+    has_token: bool
+
+    def response(self) -> Response:
+        body = self.body.replace(_TOKEN_SLOT, generate_csrf().encode()) if self.has_token else self.body
+        return Response(body, status=200, headers=list(self.headers))
+
+
+class Store:
+    """Least recently used entries first out, within a budget of bytes. Shared by a process's threads."""
+
+    def __init__(self, budget: int):
+        self.budget, self.size = budget, 0
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry: Entry) -> None:
+        cost = len(entry.body) + 200
+        if cost > self.budget:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            self.size += cost - (len(old.body) + 200 if old is not None else 0)
+            self.entries[key] = entry
+            while self.size > self.budget:
+                _key, dropped = self.entries.popitem(last=False)
+                self.size -= len(dropped.body) + 200
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+def page_key():
+    """The key of this request's page, or None when it must not come from the cache or go into it."""
+    if "_flashes" in session:
+        return None
+    ident = session.get("_user_id")
+    if ident is None:
+        if request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
+            return None  # Flask-Login signs this visitor in from the cookie: let it
+        person = (None, None, None)
+        site = db.session.execute(cachestamps.STAMP).scalar()
+    else:
+        user_id, _sep, session_key = ident.partition(":")
+        if not user_id.isdigit() or len(user_id) > 18:
+            return None
+        row = db.session.execute(cachestamps.STAMP_OF_PERSON, {"id": int(user_id)}).first()
+        if row is None or not row.is_active or row.session_key != session_key:
+            return None  # the normal path signs this session out
+        person, site = (int(user_id), row.language, row.cache_stamp), row.stamp
+    minute = int(dbtypes.utcnow().timestamp()) // 60
+    return (request.path, request.query_string, request.host, request.script_root, person,
+            session.get("language"), request.headers.get("Accept-Language", ""), site, minute)
+
+
+def _serve():
+    if request.method != "GET" or not current_app.config["PAGE_CACHE"]:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if not getattr(view, "page_cache", False):
+        return None
+    key = page_key()
+    if key is None:
+        return None
+    entry = current_app.extensions["lms_page_cache"].get(key)
+    if entry is not None:
+        if key[4][0] is not None:  # for the access log (lms.ops.logs), on the request: tests reuse flask.g
+            request.environ["lms.page_cache_user"] = key[4][0]
+        return entry.response()
+    request.environ[_KEY] = key
+    return None
+
+
+def _keep(response):
+    key = request.environ.pop(_KEY, None)
+    if (key is None or response.status_code != 200 or response.direct_passthrough or response.is_streamed
+            or "Set-Cookie" in response.headers or "_flashes" in session):
+        return response
+    body = response.get_data()
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    has_token = bool(token) and token.encode() in body
+    if has_token:
+        body = body.replace(token.encode(), _TOKEN_SLOT)
+    headers = tuple((name, value) for name, value in response.headers.items() if name in _KEPT_HEADERS)
+    current_app.extensions["lms_page_cache"].put(key, Entry(body, headers, has_token))
+    return response
+
+
+def init_app(app):
+    app.config.setdefault("PAGE_CACHE", True)
+    app.config.setdefault("PAGE_CACHE_MB", 64)
+    app.extensions["lms_page_cache"] = Store(int(app.config["PAGE_CACHE_MB"]) * 1024 * 1024)
+    # Last of the before_request functions (after the request id, the NUL check and the rate limits) and first
+    # of the after_request ones (the page is kept before the security headers and the request id are added:
+    # those are added again to each response served from the cache).
+    app.before_request(_serve)
+    app.after_request(_keep)
