@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, defer
 
 from lms.courses.models import Course, Enrolment, Module, ModuleCompletion
@@ -114,17 +114,22 @@ def _with_session():
     return [contains_eager(Booking.session).joinedload(LabSession.lab)]
 
 
+# Built once (my learning and the home page ask on every view): building a statement with its loader options and
+# cache key on each request costs more CPU than running it.
+_UPCOMING = (select(Booking).join(LabSession, LabSession.id == Booking.session_id)
+             .where(Booking.user_id == bindparam("user_id"), Booking.status.in_((CONFIRMED, WAITLISTED)),
+                    LabSession.starts_at >= bindparam("now"), LabSession.cancelled_at.is_(None))
+             .order_by(LabSession.starts_at).limit(bindparam("limit")).options(*_with_session()))
+_CERTIFICATES = (select(Certificate).where(Certificate.user_id == bindparam("user_id"))
+                 .order_by(Certificate.completed_at.desc()))
+
+
 def upcoming_bookings(user_id: int, now: datetime, limit: int = 5) -> list[Booking]:
-    return list(db.session.scalars(
-        select(Booking).join(LabSession, LabSession.id == Booking.session_id)
-        .where(Booking.user_id == user_id, Booking.status.in_((CONFIRMED, WAITLISTED)), LabSession.starts_at >= now,
-               LabSession.cancelled_at.is_(None))
-        .order_by(LabSession.starts_at).limit(limit).options(*_with_session())))
+    return list(db.session.scalars(_UPCOMING, {"user_id": user_id, "now": now, "limit": limit}))
 
 
 def certificates_of(user_id: int) -> list[Certificate]:
-    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user_id)
-                                   .order_by(Certificate.completed_at.desc())))
+    return list(db.session.scalars(_CERTIFICATES, {"user_id": user_id}))
 
 
 # The trainer's dashboard ----------------------------------------------------------------------------------
