@@ -19,6 +19,7 @@ import time
 import sqlalchemy as sa
 from sqlalchemy import event, text
 
+from lms.dbtypes import UTCDateTime
 from lms.extensions import db
 
 # Table -> the column naming the person whose pages the row shows on.
@@ -150,3 +151,9 @@ STAMP_OF_PERSON = text(
     "SELECT u.session_key, u.is_active, u.language, u.cache_stamp, r.stamp "
     "FROM users AS u CROSS JOIN cache_revision AS r WHERE u.id = :id AND r.id = 1")
 STAMP = text("SELECT stamp FROM cache_revision WHERE id = 1")
+STAMP_OF_TOKEN = text(
+    "SELECT t.id, t.user_id, t.revoked_at, t.last_used_at, u.is_active, u.language, u.cache_stamp, r.stamp "
+    "FROM api_tokens AS t JOIN users AS u ON u.id = t.user_id CROSS JOIN cache_revision AS r "
+    "WHERE t.token_hash = :hash AND r.id = 1").columns(
+    sa.column("id"), sa.column("user_id"), sa.column("revoked_at", UTCDateTime), sa.column("last_used_at", UTCDateTime),
+    sa.column("is_active"), sa.column("language"), sa.column("cache_stamp"), sa.column("stamp"))

@@ -27,9 +27,13 @@ from flask import Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 
 from lms import cachestamps, dbtypes
+from lms.auth.accounts import LAST_USED_PRECISION
+from lms.auth.models import hash_token
 from lms.extensions import db
 
-_KEY = "lms.page_cache_key"  # on the request's environ: the key a miss will keep its page under
+# On the request's environ (tests run many requests in one app context, so not on flask.g): the key a miss will
+# keep its page under; that the page came from the cache; and, for the access log, whose it was (lms.ops.logs).
+_KEY, _SERVED, _USER = "lms.page_cache_key", "lms.page_cache_served", "lms.page_cache_user"
 # The CSRF token's place in a kept page. NUL never appears in a page (lms.http refuses it in requests and no
 # template writes one), so it cannot be mistaken for text.
 _TOKEN_SLOT = b"\x00csrf\x00"
@@ -38,7 +42,15 @@ _KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control", "Content-Language", "L
 
 def cached_page(view):
     """Mark a GET view whose page may be kept per person (see the module docstring for what the key holds)."""
-    view.page_cache = True
+    view.page_cache = "session"
+    return view
+
+
+def cached_api_page(view):
+    """Mark an API GET whose answer may be kept per token (the caller is the bearer token's owner, as
+    lms.api.auth.token_required decides). Served again only while the token's "last used" is fresh to the
+    minute, so that a hit never skips the write the token check would have made."""
+    view.page_cache = "token"
     return view
 
 
@@ -86,12 +98,31 @@ class Store:
             self.size = 0
 
 
-def page_key():
+def _token_person():
+    """(token id, owner's language, owner's stamp), the site's stamp and the owner's id, or None when the token
+    check must run (no such token, revoked, owner inactive, or its last use due to be written)."""
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    row = db.session.execute(cachestamps.STAMP_OF_TOKEN, {"hash": hash_token(token.strip())}).first()
+    if (row is None or row.revoked_at is not None or not row.is_active or row.last_used_at is None
+            or dbtypes.utcnow() - row.last_used_at >= LAST_USED_PRECISION):
+        return None
+    return ("token", row.id, row.language, row.cache_stamp), row.stamp, row.user_id
+
+
+def page_key(by="session"):
     """The key of this request's page, or None when it must not come from the cache or go into it."""
     if "_flashes" in session:
         return None
-    ident = session.get("_user_id")
-    if ident is None:
+    if by == "token":
+        found = _token_person()
+        if found is None:
+            return None
+        person, site, request.environ[_USER] = found
+        # The language may still follow a session cookie sent along (lms.i18n.select_locale).
+        person += (session.get("_user_id"),)
+    elif (ident := session.get("_user_id")) is None:
         if request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
             return None  # Flask-Login signs this visitor in from the cookie: let it
         person = (None, None, None)
@@ -104,6 +135,7 @@ def page_key():
         if row is None or not row.is_active or row.session_key != session_key:
             return None  # the normal path signs this session out
         person, site = (int(user_id), row.language, row.cache_stamp), row.stamp
+        request.environ[_USER] = person[0]
     minute = int(dbtypes.utcnow().timestamp()) // 60
     return (request.path, request.query_string, request.host, request.script_root, person,
             session.get("language"), request.headers.get("Accept-Language", ""), site, minute)
@@ -112,17 +144,17 @@ def page_key():
 def _serve():
     if request.method != "GET" or not current_app.config["PAGE_CACHE"]:
         return None
-    view = current_app.view_functions.get(request.endpoint)
-    if not getattr(view, "page_cache", False):
+    by = getattr(current_app.view_functions.get(request.endpoint), "page_cache", None)
+    if by is None:
         return None
-    key = page_key()
+    key = page_key(by)
     if key is None:
         return None
     entry = current_app.extensions["lms_page_cache"].get(key)
     if entry is not None:
-        if key[4][0] is not None:  # for the access log (lms.ops.logs), on the request: tests reuse flask.g
-            request.environ["lms.page_cache_user"] = key[4][0]
+        request.environ[_SERVED] = True
         return entry.response()
+    request.environ.pop(_USER, None)  # the view loads the person itself: the access log names them as usual
     request.environ[_KEY] = key
     return None
 

@@ -15,6 +15,7 @@ from lms.courses.models import Course, Enrolment
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.http import json_error
+from lms.pagecache import cached_api_page
 from lms.progress import queries as progress_queries
 
 
@@ -56,6 +57,7 @@ def courses():
 
 @bp.get("/courses/<slug>")
 @token_required
+@cached_api_page
 def course(slug):
     course = access.get_course_or_404(slug, g.api_user)
     reading.load_modules([course])  # the modules' fields, without their Markdown

@@ -8,6 +8,7 @@ from lms.api.serializers import iso, page_dict
 from lms.api.views import bp
 from lms.dbtypes import utcnow
 from lms.http import json_error
+from lms.pagecache import cached_api_page
 from lms.progress import access, filters, own, queries, statements
 
 
@@ -77,6 +78,7 @@ def _statements(scope):
 
 @bp.get("/me/progress")
 @token_required
+@cached_api_page
 def my_progress():
     page, per_page = paginate_args()
     offset, now = (page - 1) * per_page, utcnow()

@@ -120,9 +120,8 @@ def _logged_path() -> str:
 
 def _user_id():
     # Only a user this request already loaded: looking one up here would cost a query on every static file.
-    cached = request.environ.get("lms.page_cache_user")  # a page from the cache checked who asked, loading nobody
-    if cached is not None:
-        return cached
+    if request.environ.get("lms.page_cache_served"):  # it checked who asked without loading them (lms/pagecache.py)
+        return request.environ.get("lms.page_cache_user")
     user = g.get("api_user") or g.get("_login_user")
     return user.id if user is not None and getattr(user, "is_authenticated", False) else None
 

@@ -13,7 +13,7 @@ from sqlalchemy import event, text, update
 
 from lms import cachestamps, dbtypes
 from lms.auth import accounts
-from lms.auth.models import User
+from lms.auth.models import ApiToken, User
 from lms.courses import enrolment
 from lms.courses.models import Course, Module
 from lms.extensions import db
@@ -26,7 +26,7 @@ MODULE = "/courses/digital-basics/m2"
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def _statements(client, path):
+def _statements(client, path, headers=None):
     """(response, the SQL statements its request ran)."""
     seen = []
 
@@ -36,7 +36,7 @@ def _statements(client, path):
     db.session.remove()
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        response = client.get(path)
+        response = client.get(path, headers=headers or {})
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     return response, seen
@@ -70,6 +70,36 @@ def test_a_page_served_again_costs_one_statement(app, create_user, login, client
     again, statements = _statements(client, path)
     assert again.status_code == 200 and again.get_data() == first.get_data()
     assert len(statements) == 1 and "cache_revision" in statements[0]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/courses/digital-basics", "/api/v1/me/progress"])
+def test_an_api_answer_served_again_costs_one_statement_and_follows_its_token(app, client, path):
+    lea = accounts.create_user("lea@example.com", "Lea", roles=["learner"], password=PASSWORD)
+    enrolment.enrol(lea, make_course(), now=NOW)
+    token, clear = accounts.create_api_token(lea, "phone")
+    _other, other_clear = accounts.create_api_token(
+        accounts.create_user("bob@example.com", "Bob", roles=["learner"], password=PASSWORD), "bob")
+    db.session.commit()
+    token_id, lea_id = token.id, lea.id  # _statements() empties the session, as each request starts
+    lea_headers, bob_headers = {"Authorization": f"Bearer {clear}"}, {"Authorization": f"Bearer {other_clear}"}
+    client.get(path, headers=lea_headers)  # notes the token's first use: the token check runs, nothing is kept
+    first = client.get(path, headers=lea_headers)
+    again, statements = _statements(client, path, headers=lea_headers)
+    assert again.status_code == 200 and again.get_json() == first.get_json() and len(statements) == 1
+    bobs = client.get(path, headers=bob_headers)
+    assert bobs.status_code == 200
+    if path.endswith("/me/progress"):
+        assert bobs.get_json()["items"] == [] and len(first.get_json()["items"]) == 1
+    # A last use due to be noted (a minute old) is noted: the token check runs, not the cache.
+    db.session.execute(update(ApiToken).where(ApiToken.id == token_id)
+                       .values(last_used_at=dbtypes.utcnow() - timedelta(minutes=2)))
+    db.session.commit()
+    due, statements = _statements(client, path, headers=lea_headers)
+    assert due.status_code == 200 and len(statements) > 1
+    assert dbtypes.utcnow() - db.session.get(ApiToken, token_id).last_used_at < timedelta(minutes=1)
+    accounts.revoke_api_token(db.session.get(User, lea_id), token_id, dbtypes.utcnow())
+    db.session.commit()
+    assert client.get(path, headers=lea_headers).status_code == 401
 
 
 def test_each_session_gets_its_own_csrf_token_and_it_posts(csrf_app):
