@@ -6,6 +6,7 @@ from flask import Flask
 from lms import commands, config, content, http, i18n, ids, pagecache, render, templating, unit_of_work
 from lms.auth import limit_store
 from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from lms.warmup import warm_up
 
 
 def create_app(test_config=None):
@@ -39,4 +40,5 @@ def create_app(test_config=None):
     render.init_app(app)
     templating.init_app(app)  # after Flask-Babel: faster template translations
     pagecache.init_app(app)  # last: its before_request runs after the others, its after_request first
+    warm_up(app)  # after every filter is registered: compiles the quiz pages' templates
     return app
