@@ -1,6 +1,7 @@
 """Who may see which quiz, attempt and question: one guard per object, used by the learner's and the
 trainer's pages alike."""
 from flask import abort
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.courses import access as course_access
@@ -14,7 +15,7 @@ def get_quiz_or_404(slug: str, module_slug: str | None, for_user) -> Quiz:
     questions. :raise 404: no such course, module or quiz, or one hidden from this person."""
     course = course_access.get_course_or_404(slug, for_user)
     module = course_access.get_module_or_404(course, module_slug, for_user) if module_slug else None
-    quiz = store.get_quiz(course, module)
+    quiz = store.get_quiz(course, module, with_questions=True)  # one statement: the check below reads them
     if quiz is None or not quiz.live_questions:
         abort(404)
     # The quiz keeps the course and module just read: the session holds objects weakly, so once this returns
@@ -24,10 +25,13 @@ def get_quiz_or_404(slug: str, module_slug: str | None, for_user) -> Quiz:
     return quiz
 
 
-def get_attempt_or_404(attempt_id: int, for_user, lock: bool = False) -> Attempt:
-    """The attempt if ``for_user`` made it; ``lock``: read with its row lock, for a request that saves answers
-    (attempts.read_locked). :raise 404: no such attempt, or someone else's (not revealed)."""
-    attempt = attempts.read_locked(attempt_id) if lock else db.session.get(Attempt, attempt_id)
+def get_attempt_or_404(attempt_id: int, for_user, lock: bool = False, question_id=None) -> Attempt:
+    """The attempt if ``for_user`` made it; ``lock``: read with its row lock, for a request that saves answers,
+    with the row of ``question_id`` when the request names one (attempts.read_locked).
+    :raise 404: no such attempt, or someone else's (not revealed)."""
+    # Unlocked: for the take, submit and result pages, which all show the quiz: read with it, one statement.
+    attempt = (attempts.read_locked(attempt_id, question_id) if lock
+               else db.session.get(Attempt, attempt_id, options=[joinedload(Attempt.quiz)]))
     if attempt is None or for_user is None or not for_user.is_authenticated or attempt.user_id != for_user.id:
         abort(404)
     return attempt

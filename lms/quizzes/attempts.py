@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from lms.courses import enrolment
 from lms.dbtypes import upsert_insert
 from lms.extensions import db
+from lms.ids import is_id
 from lms.quizzes import store
 from lms.quizzes.models import Attempt, Quiz, QuizQuestion, Response
 from lms.quizzes.policy import attempts_of, can_start, is_expired
@@ -113,16 +114,28 @@ def start_attempt(user, quiz: Quiz, now: datetime, rng: random.Random | None = N
 
 # Saving ------------------------------------------------------------------------------------------------------
 
-_LOCK = "lms.quizzes.locked_attempt"  # session.info: (transaction, attempt id) of the row lock taken last
+# session.info: (transaction, attempt id, question row read with it or None) of the row lock taken last
+_LOCK = "lms.quizzes.locked_attempt"
 
 
-def read_locked(attempt_id: int) -> Attempt | None:
+def read_locked(attempt_id: int, question_id: Any = None) -> Attempt | None:
     """The attempt read afresh with its row lock (PostgreSQL), held until the transaction ends; save_response in
-    the same transaction then does not read it again."""
+    the same transaction then does not read it again. ``question_id``: the question row the save is for, read in
+    the same statement (an autosave's two reads in one), so that question_row finds it in the session; nothing
+    is read for an id that cannot name a row, and whether it belongs to the attempt is question_row's check."""
     session = db.session()
-    attempt = session.get(Attempt, attempt_id, with_for_update=True, populate_existing=True)
+    if is_id(question_id):
+        found = session.execute(
+            select(Attempt, QuizQuestion).outerjoin(QuizQuestion, QuizQuestion.id == question_id)
+            .where(Attempt.id == attempt_id).with_for_update(of=Attempt)
+            .execution_options(populate_existing=True)).first()
+        attempt, row = found if found is not None else (None, None)
+    else:
+        attempt = session.get(Attempt, attempt_id, with_for_update=True, populate_existing=True)
+        row = None
     if attempt is not None:
-        session.info[_LOCK] = (session.get_transaction(), attempt.id)
+        # The row is kept here because the session holds objects weakly: this keeps session.get from reading it.
+        session.info[_LOCK] = (session.get_transaction(), attempt.id, row)
     return attempt
 
 
@@ -130,7 +143,7 @@ def _locked(attempt: Attempt) -> Attempt:
     """``attempt`` with its row lock (PostgreSQL), so a save and a submit of it do not interleave: re-read with
     the lock, unless this transaction read it so already (read_locked)."""
     session = db.session()
-    transaction, attempt_id = session.info.get(_LOCK, (None, None))
+    transaction, attempt_id, _row = session.info.get(_LOCK, (None, None, None))
     if attempt_id == attempt.id and transaction is not None and transaction is session.get_transaction():
         return attempt
     return read_locked(attempt.id)

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from lms.dbtypes import utcnow
 from lms.extensions import db
@@ -64,9 +65,13 @@ def quiz_key(module=None) -> str:
     return f"module:{module.slug}" if module is not None else FINAL_KEY
 
 
-def get_quiz(course, module=None) -> Quiz | None:
-    """The quiz of ``module`` (or the course's final quiz when ``module`` is None), if it exists."""
-    return db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.key == quiz_key(module)))
+def get_quiz(course, module=None, *, with_questions: bool = False) -> Quiz | None:
+    """The quiz of ``module`` (or the course's final quiz when ``module`` is None), if it exists;
+    ``with_questions``: its question rows read in the same statement (a page that shows or starts it)."""
+    query = select(Quiz).where(Quiz.course_id == course.id, Quiz.key == quiz_key(module))
+    if with_questions:
+        query = query.options(joinedload(Quiz.questions))
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def get_or_create_quiz(course, module=None) -> Quiz:

@@ -110,15 +110,25 @@ def responses_of(attempt: Attempt) -> dict[int, Response]:
     return {r.question_id: r for r in attempt.responses}
 
 
+def _with_answers(attempt: Attempt) -> list[tuple[QuizQuestion, Any]]:
+    """[(row, saved answer or None)] in the attempt's order, read in one statement: the question rows with the
+    answers saved so far (as stored now, including those this request saved)."""
+    from lms.extensions import db
+
+    ids = (attempt.layout or {}).get("questions", [])
+    joined = (Response.question_id == QuizQuestion.id) & (Response.attempt_id == attempt.id)
+    found = {row.id: (row, answer) for row, answer in db.session.execute(
+        db.select(QuizQuestion, Response.answer).outerjoin(Response, joined).where(QuizQuestion.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
 def _numbered(attempt: Attempt) -> list[tuple[QuizQuestion, int, Any]]:
     """[(row, number, saved answer or None)] in the attempt's order; descriptions get number 0."""
-    saved = responses_of(attempt)
     rows, number = [], 0
-    for row in layout_rows(attempt):
+    for row, answer in _with_answers(attempt):
         gradable = QUESTION_TYPES[row.qtype].gradable
         number += 1 if gradable else 0
-        response = saved.get(row.id)
-        rows.append((row, number if gradable else 0, response.answer if response is not None else None))
+        rows.append((row, number if gradable else 0, answer))
     return rows
 
 

@@ -331,3 +331,33 @@ def test_a_save_relies_on_the_lock_of_its_own_transaction_only(app, course, lear
         assert raised.value.code == "closed" and len(reads) > 1
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_an_autosave_reads_its_question_with_the_locked_attempt(app, course, learner):
+    """read_locked(attempt, question) reads both in one statement; save_response then reads neither again. A
+    question of another quiz read that way is still refused: it is not one of the attempt's."""
+    from sqlalchemy import event
+
+    quiz = make_quiz(course, course.modules[0])
+    other = make_quiz(course, course.modules[1])
+    attempt_id = rules.start_attempt(learner, quiz, NOW).id
+    db.session.commit()
+    row_id, stranger_id = rows_by_name(quiz)["Capital"].id, rows_by_name(other)["Capital"].id
+    db.session.expunge_all()  # as in a new request: nothing in the session yet
+    reads = []
+
+    def record(conn, cursor, statement, *args):
+        reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        attempt = rules.read_locked(attempt_id, row_id)
+        response = rules.save_response(attempt, row_id, 0, NOW)
+        assert response.answer == 0 and len(reads) == 2  # the joined read, the upsert
+        assert "quiz_questions" in reads[0] and "quiz_attempts" in reads[0]
+        db.session.rollback()
+        attempt = rules.read_locked(attempt_id, stranger_id)
+        with pytest.raises(rules.AttemptError):
+            rules.save_response(attempt, stranger_id, 0, NOW)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

@@ -120,10 +120,11 @@ def _save_form(attempt: Attempt, now) -> bool:
 @login_required
 def save(attempt_id):
     """Autosave (JSON {question_id, answer} -> {saved_at}) or, without JavaScript, a page of answers."""
-    attempt = get_attempt_or_404(attempt_id, current_user, lock=True)  # read once, locked for the save
+    data = json_object() if request.is_json else None  # broken or too deep JSON: 400 invalid_json, nothing saved
+    # Read once, locked for the save, with the autosave's question in the same statement.
+    attempt = get_attempt_or_404(attempt_id, current_user, lock=True, question_id=(data or {}).get("question_id"))
     now = utcnow()
-    if request.is_json:
-        data = json_object()  # broken or too deeply nested JSON: 400 invalid_json, nothing saved
+    if data is not None:
         if "question_id" not in data:
             return jsonify({"error": {"code": "invalid", "message": "Send {question_id, answer}."}}), 400
         try:
