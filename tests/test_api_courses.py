@@ -33,6 +33,24 @@ def test_courses_list_and_detail(client, learner):
     assert client.get("/api/v1/courses").status_code == 401
 
 
+def test_course_detail_lists_the_other_published_editions_and_hides_drafts(client, learner, create_user):
+    make_course(slug="orig", title="Original", modules=1)
+    make_course(slug="orig-it", title="Originale", modules=1, language="it", translation_of="orig")
+    make_course(slug="orig-de", title="Original DE", modules=1, language="de", translation_of="orig", published=False,
+                trainers=("author@example.com",))
+    headers = _token(learner)
+
+    def editions(slug, as_headers=headers):
+        return [e["slug"] for e in client.get(f"/api/v1/courses/{slug}", headers=as_headers).get_json()["editions"]]
+
+    assert editions("orig") == ["orig-it"]  # the draft German edition is not listed
+    assert editions("orig-it") == ["orig"]
+    assert client.get("/api/v1/courses/orig-de", headers=headers).status_code == 404
+    author = _token(create_user("author@example.com", "Author", roles=("trainer",)))
+    assert editions("orig-de", author) == ["orig", "orig-it"]  # its author sees the draft, beside the published ones
+    assert client.get("/api/v1/courses/nope", headers=headers).status_code == 404
+
+
 def test_enrol_self_then_progress(client, learner):
     make_course(slug="c1", modules=2)
     headers = _token(learner)

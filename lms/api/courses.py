@@ -1,6 +1,8 @@
 """API v1: the catalogue and enrolment (the caller's progress: lms/api/progress.py)."""
-from flask import current_app, g, jsonify, url_for
-from sqlalchemy import func, select
+from flask import abort, current_app, g, jsonify, url_for
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import aliased, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.api import paths
 from lms.api.auth import paginate_args, token_required
@@ -9,9 +11,8 @@ from lms.api.serializers import iso, page_dict
 from lms.api.views import bp
 from lms.auth.login_limits import account_key
 from lms.auth.models import User
-from lms.courses import access, enrolment, reading
-from lms.courses.catalogue import editions_of
-from lms.courses.models import Course, Enrolment
+from lms.courses import access, enrolment
+from lms.courses.models import Course, Enrolment, Module
 from lms.dbtypes import utcnow
 from lms.extensions import db
 from lms.http import json_error
@@ -23,7 +24,9 @@ def _page_url(endpoint, **values) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
-def course_dict(course: Course, with_modules: bool = False) -> dict:
+def course_dict(course: Course, editions: list[Course] | None = None) -> dict:
+    """The course's fields; with its live modules and its other published `editions` when these are given (the
+    answer about one course)."""
     data = {
         "id": course.id, "slug": course.slug, "title": course.title, "summary": course.summary,
         "language": course.language, "audience": list(course.audience or []),
@@ -32,10 +35,10 @@ def course_dict(course: Course, with_modules: bool = False) -> dict:
         # Editions: the original's slug for a translation, null for an original.
         "translation_of": course.translation_of,
     }
-    if with_modules:
+    if editions is not None:
         data["editions"] = [{"slug": other.slug, "language": other.language,
                              "url": _page_url("courses.course", slug=other.slug)}
-                            for other in editions_of(course) if access.can_see_course(g.api_user, other)]
+                            for other in editions if access.can_see_course(g.api_user, other)]
         data["modules"] = [
             {"id": m.id, "slug": m.slug, "position": index, "title": m.title, "minutes": m.minutes,
              "audience": list(m.effective_audience),
@@ -55,13 +58,29 @@ def courses():
     return jsonify(page_dict([course_dict(c) for c in rows], total, page, per_page))
 
 
+# GET /courses/<slug> in two statements built once (a fresh statement per request cost more CPU than running it):
+# the course named with every course of its family (its original and the original's translations, as
+# catalogue.editions_of finds them), then its modules without their Markdown.
+_NAMED = aliased(Course)
+_ROOT = (select(func.coalesce(_NAMED.translation_of, _NAMED.slug)).where(_NAMED.slug == bindparam("slug"))
+         .scalar_subquery())
+_FAMILY = (select(Course).where(or_(Course.slug == bindparam("slug"), Course.slug == _ROOT,
+                                    Course.translation_of == _ROOT)).order_by(Course.language, Course.id))
+_MODULES = (select(Module).where(Module.course_id == bindparam("course_id")).order_by(Module.position)
+            .options(defer(Module.body), defer(Module.summary)))
+
+
 @bp.get("/courses/<slug>")
 @token_required
 @cached_api_page
 def course(slug):
-    course = access.get_course_or_404(slug, g.api_user)
-    reading.load_modules([course])  # the modules' fields, without their Markdown
-    return jsonify(course_dict(course, with_modules=True))
+    family = list(db.session.scalars(_FAMILY, {"slug": slug}))
+    course = next((c for c in family if c.slug == slug), None)
+    if course is None or not access.can_see_course(g.api_user, course):
+        abort(404)  # as access.get_course_or_404: a draft's existence is not revealed
+    set_committed_value(course, "modules", list(db.session.scalars(_MODULES, {"course_id": course.id})))
+    editions = [c for c in family if c is not course and c.is_published]
+    return jsonify(course_dict(course, editions))
 
 
 @bp.post("/courses/<slug>/enrolment")

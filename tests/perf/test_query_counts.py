@@ -32,7 +32,7 @@ PAGES = {
     "catalogue": ("/courses/", "session", 6),
     "catalogue search": ("/courses/?q=module", "session", 7),
     "my learning": ("/progress/me", "session", 6),  # person, progress, next steps, attempts, bookings, certificates
-    "API course": ("/api/v1/courses/c0", "token", 4),
+    "API course": ("/api/v1/courses/c0", "token", 3),  # token, course with its editions, modules
     "API my progress": ("/api/v1/me/progress", "token", 2),
 }
 
