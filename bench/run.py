@@ -5,7 +5,9 @@ For each database: a temporary instance folder (and, for PostgreSQL, a fresh dat
 is filled through the app's own commands (`lms db upgrade`, `lms content sync`, `lms demo`); the project and
 bench/fortunes.py are served by gunicorn with the same settings (2 workers, loopback); a demo learner signs
 in; `wrk -t2 -c16` measures each page, and the minimal page before and after them. Prints requests/s,
-p50/p99 and the ratio to the minimal page of the same run; on PostgreSQL also the class-starts-a-timed-quiz
+p50/p99 and the ratio to the minimal page of the same run (the reading pages as served, which the page cache keeps
+per person, and the module page and My learning as built on a first view, from a third server with
+LMS_PAGE_CACHE=false); on PostgreSQL also the class-starts-a-timed-quiz
 scenario (bench/quiz_start.py). It prints numbers and never fails on them: the machines are noisy.
 
 Besides the reading pages (issue 13) it measures, in the same run and against the same minimal page: the ITS
@@ -53,6 +55,12 @@ PAGES = [
     ("my learning", "/progress/me", "session", 0.30),  # the page "My learning" links to
     ("API course", "/api/v1/courses/{course}", "token", 0.40),
     ("API my progress", "/api/v1/me/progress", "token", 0.40),
+]
+# The same pages from a second server with the page cache off (LMS_PAGE_CACHE=false): what a first view, or
+# the first after a change, costs to build. Informational: the targets are for the pages as served.
+BUILT = [
+    ("module page, first view", "/courses/{course}/{module}", "session", None),
+    ("my learning, first view", "/progress/me", "session", None),
 ]
 # Signed in as another demo person; the path is found on a page after signing in (see extra_pages).
 ITS_EMAIL, MANAGER_EMAIL = "its@officina.example", "manager@officina.example"
@@ -214,20 +222,23 @@ def bench_database(kind: str, options) -> list[tuple]:
             run([str(BIN / "flask"), "--app", "bench.fortunes:create_app", "seed"], env)
             print(f"[{kind}] set up in {time.perf_counter() - started:.0f} s", flush=True)
 
-            lms_port, fortunes_port = free_port(), free_port()
+            lms_port, fortunes_port, built_port = free_port(), free_port(), free_port()
             base = f"http://127.0.0.1:{lms_port}"
             env["LMS_BASE_URL"] = base
             log = open(folder / "gunicorn.log", "w")  # a pipe nobody reads would block the workers when full
             with log, gunicorn("lms:create_app()", env, lms_port, "/api/v1/openapi.json", log), \
-                    gunicorn("bench.fortunes:create_app()", env, fortunes_port, "/fortunes", log):
+                    gunicorn("bench.fortunes:create_app()", env, fortunes_port, "/fortunes", log), \
+                    gunicorn("lms:create_app()", {**env, "LMS_PAGE_CACHE": "false"}, built_port,
+                             "/api/v1/openapi.json", log):
                 cookie = sign_in(base, LEARNER)
                 auth = {"session": {"Cookie": cookie}, "token": {"Authorization": f"Bearer {token}"}}
                 status, _url, body = fetch(f"{base}/api/v1/courses/{COURSE}", auth["token"])
                 modules = json.loads(body)["modules"]
                 module = modules[min(2, len(modules) - 1)]["slug"]
                 fortunes = f"http://127.0.0.1:{fortunes_port}/fortunes"
-                pages = [(label, base + path.format(course=COURSE, module=module), auth[how], target)
-                         for label, path, how, target in PAGES]
+                built = f"http://127.0.0.1:{built_port}"
+                pages = [(label, server + path.format(course=COURSE, module=module), auth[how], target)
+                         for server, listed in ((base, PAGES), (built, BUILT)) for label, path, how, target in listed]
                 for label, page_url, headers, _target in pages:  # each page answers, and signed in
                     status, final, body = fetch(page_url, headers)
                     if status != 200 or final != page_url:
