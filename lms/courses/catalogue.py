@@ -2,9 +2,9 @@
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, load_only
 
 from lms.courses.models import AUDIENCES, Course, Module
-from lms.courses.reading import with_modules
 from lms.extensions import db
 
 
@@ -40,9 +40,10 @@ class CatalogueEntry:
     modules: list[tuple[Module, str]] = field(default_factory=list)  # matching modules and their snippets
 
 
-def published_languages() -> list[str]:
-    """Languages that at least one published course is written in, for the filter."""
-    return sorted(set(db.session.scalars(select(Course.language).where(Course.is_published))))
+@dataclass
+class Catalogue:
+    entries: list[CatalogueEntry]
+    languages: list[str]  # that at least one published course is written in, for the filter
 
 
 def _matches(course: Course, audience: str | None, language: str | None) -> bool:
@@ -57,36 +58,53 @@ def _matches(course: Course, audience: str | None, language: str | None) -> bool
 
 
 def catalogue(query: str = "", audience: str | None = None, language: str | None = None,
-              reader_language: str | None = None) -> list[CatalogueEntry]:
+              reader_language: str | None = None) -> Catalogue:
     """Published courses with at least one live module, filtered by role and language, searched by `query`;
     courses in `reader_language` (the interface's) come first.
 
     Without a query the courses come by title; with one, in the search's order of relevance, each with the
     live modules that matched. Drafts and archived modules never appear, whatever the search index holds.
     """
-    entries = _catalogue(query, audience, language)
-    return in_language_first(entries, reader_language, key=lambda entry: entry.course)
+    published = _published()
+    entries = _catalogue(published, query, audience, language)
+    return Catalogue(in_language_first(entries, reader_language, key=lambda entry: entry.course),
+                     sorted({course.language for course in published}))
 
 
-def _catalogue(query, audience, language) -> list[CatalogueEntry]:
+# Every published course by title with its modules, in one statement: the columns the cards, the filters and a
+# search's hits read (not the description, the modules' Markdown and summaries, or the JSON nobody here reads:
+# JSON is parsed again on each joined row). A search's courses are among them, so it needs no query of its own
+# for them, and the languages filter needs none either. Built once (building it per request cost as much as
+# running it).
+_PUBLISHED = (
+    select(Course).where(Course.is_published).order_by(Course.title)
+    .options(load_only(Course.slug, Course.title, Course.summary, Course.language, Course.audience, Course.cover,
+                       Course.translation_of, Course.is_published),
+             joinedload(Course.modules).load_only(Module.course_id, Module.slug, Module.position, Module.title,
+                                                  Module.minutes, Module.audience, Module.is_published,
+                                                  Module.archived_at))
+)
+
+
+def _published() -> list[Course]:
+    return list(db.session.scalars(_PUBLISHED).unique())
+
+
+def _catalogue(published, query, audience, language) -> list[CatalogueEntry]:
     audience = audience if audience in AUDIENCES else None
     query = (query or "").strip()
     if not query:
-        courses = db.session.scalars(select(Course).where(Course.is_published).order_by(Course.title)
-                                     .options(with_modules()))
-        return [CatalogueEntry(c) for c in courses if c.live_modules and _matches(c, audience, language)]
+        return [CatalogueEntry(c) for c in published if c.live_modules and _matches(c, audience, language)]
 
     from lms.courses.search import search_courses
 
     hits = [_hit_fields(hit) for hit in search_courses(query, language=language or None, audience=audience, limit=50)]
-    # The hits' courses with all their modules in two queries (held here: the session keeps only weak references).
-    courses = {c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_({h[0] for h in hits}))
-                                                   .options(with_modules()))}
-    modules = {m.id: m for c in courses.values() for m in c.modules}
+    courses = {c.id: c for c in published}
+    modules = {m.id: m for c in published for m in c.modules}
     entries: dict[int, CatalogueEntry] = {}
     for course_id, module_id, _title, snippet in hits:
         course = courses.get(course_id)
-        if course is None or not course.is_published or not course.live_modules:
+        if course is None or not course.live_modules:
             continue
         if not _matches(course, audience, language):
             continue

@@ -4,8 +4,8 @@ The per-course rules in lms.courses.enrolment answer for one course with a query
 listing courses would repeat them per course (the query count growing with the catalogue). These give the
 same answers for a list of courses with one query per kind of row.
 """
-from sqlalchemy import select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy import and_, bindparam, func, join, or_, select
+from sqlalchemy.orm import aliased, defer, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.courses.models import Course, Enrolment, Module, ModuleCompletion
@@ -32,15 +32,6 @@ def load_modules(courses, with_summaries: bool = False) -> None:
         found[module.course_id].append(module)
     for course_id, modules in found.items():
         set_committed_value(missing[course_id], "modules", modules)
-
-
-def enrolments_by_course(user, courses) -> dict[int, Enrolment]:
-    """{course id: the person's enrolment} for those of `courses` they are enrolled in."""
-    if user is None or not user.is_authenticated or not courses:
-        return {}
-    ids = [c.id for c in courses]
-    rows = db.session.scalars(select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id.in_(ids)))
-    return {row.course_id: row for row in rows}
 
 
 def completed_by_course(user, courses) -> dict[int, set[int]]:
@@ -73,13 +64,73 @@ def resume(enrolment: Enrolment, live: list[Module], done: set[int]) -> Module |
     return next((m for m in live if m.id not in done), None)
 
 
+def _user_id(user) -> int | None:
+    """The person's id, None for a visitor (whose outer joins below then find no row)."""
+    return user.id if user is not None and user.is_authenticated else None
+
+
+# The statements below are built once, with parameters: building a statement and its cache key per request
+# costs as much as running it on these small tables.
+
+# The person's enrolments among some courses, each beside the ids of its modules they completed (NULL: none).
+_ENROLMENTS_AND_COMPLETIONS = (
+    select(Enrolment.course_id, ModuleCompletion.module_id).select_from(Enrolment)
+    .outerjoin(join(ModuleCompletion, Module, Module.id == ModuleCompletion.module_id),
+               and_(Module.course_id == Enrolment.course_id, ModuleCompletion.user_id == Enrolment.user_id))
+    .where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def progress_by_course(user, courses) -> dict[int, tuple[int, int, int]]:
-    """{course id: (done, total, percent)} for the courses of `courses` the person is enrolled in."""
-    enrolled = enrolments_by_course(user, courses)
-    chosen = [c for c in courses if c.id in enrolled]
-    load_modules(chosen)
-    done = completed_by_course(user, chosen)
-    return {c.id: progress([m.id for m in c.live_modules], done[c.id]) for c in chosen}
+    """{course id: (done, total, percent)} for the courses of `courses` the person is enrolled in: their
+    enrolments and completions in one statement."""
+    if _user_id(user) is None or not courses:
+        return {}
+    by_id = {c.id: c for c in courses}
+    done: dict[int, set[int]] = {}
+    for course_id, module_id in db.session.execute(_ENROLMENTS_AND_COMPLETIONS,
+                                                   {"user_id": user.id, "ids": list(by_id)}):
+        done.setdefault(course_id, set()).update([module_id] if module_id is not None else [])
+    load_modules([by_id[course_id] for course_id in done])
+    return {course_id: progress([m.id for m in by_id[course_id].live_modules], ids) for course_id, ids in done.items()}
+
+
+_named = aliased(Course)
+_root = select(func.coalesce(_named.translation_of, _named.slug)).where(_named.slug == bindparam("slug")).scalar_subquery()
+# The course named :slug and its family (its original and the original's translations, as catalogue.editions_of
+# finds them), each beside the person's enrolment.
+_FAMILY = (
+    select(Course, Enrolment)
+    .outerjoin(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == bindparam("user_id")))
+    .where(or_(Course.slug == bindparam("slug"), Course.slug == _root, Course.translation_of == _root))
+    .order_by(Course.language, Course.id)
+)
+
+
+def course_and_editions(slug: str, user) -> tuple[Course | None, Enrolment | None, list[Course]]:
+    """(the course named `slug`, the person's enrolment in it, its other published editions by language), in
+    one statement. Whether the person may see the course is the caller's to check."""
+    rows = db.session.execute(_FAMILY, {"slug": slug, "user_id": _user_id(user)}).all()
+    course, enrolled = next(((c, e) for c, e in rows if c.slug == slug), (None, None))
+    return course, enrolled, [c for c, _e in rows if c is not course and c.is_published]
+
+
+# A course's modules (with summaries, without their Markdown), each beside the id of the person's completion.
+_SYLLABUS = (
+    select(Module, ModuleCompletion.module_id)
+    .outerjoin(ModuleCompletion, and_(ModuleCompletion.module_id == Module.id,
+                                      ModuleCompletion.user_id == bindparam("user_id")))
+    .where(Module.course_id == bindparam("course_id")).order_by(Module.position).options(defer(Module.body))
+)
+
+
+def syllabus(course: Course, user) -> set[int]:
+    """Load `course.modules` (not their Markdown) and answer the ids of those the person completed (any state,
+    as enrolment.completed_module_ids), in one statement."""
+    rows = db.session.execute(_SYLLABUS, {"course_id": course.id, "user_id": _user_id(user)}).all()
+    if "modules" not in course.__dict__:
+        set_committed_value(course, "modules", [module for module, _done in rows])
+    return {done for _module, done in rows if done is not None}
 
 
 def resume_by_course(user, enrolments) -> dict[int, Module | None]:

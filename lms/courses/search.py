@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from html.parser import HTMLParser
 
 import snowballstemmer
-from sqlalchemy import ForeignKey, String, Text, column, delete, event, or_, select, table, text
+from sqlalchemy import ForeignKey, String, Text, bindparam, column, delete, event, or_, select, table, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, aliased, mapped_column
@@ -162,6 +162,8 @@ def plain_text(markdown_text: str) -> str:
 
 def fold(value: str) -> str:
     """Lower case without accents ("Perché" -> "perche"): matching ignores both."""
+    if value.isascii():  # nothing to decompose or strip, and casefold() is lower()
+        return value.lower()
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -253,13 +255,9 @@ def term_stems(term: str, language: str | None) -> list[str]:
 
 def snippet(body: str, terms: list[str], before: int = 12, after: int = 24) -> str:
     """About 35 words of `body` around the first word that starts with a term."""
-    all_words = body.split()
-    start = 0
-    for index, word in enumerate(all_words):
-        folded = words(word)
-        if any(w.startswith(t) for w in folded for t in terms):
-            start = max(0, index - before)
-            break
+    all_words, folded = _prepared(body)
+    found = _first_match(all_words, folded, terms)
+    start = max(0, found - before) if found is not None else 0
     chosen = all_words[start:start + before + after]
     text_ = " ".join(chosen)
     if start > 0:
@@ -269,6 +267,38 @@ def snippet(body: str, terms: list[str], before: int = 12, after: int = 24) -> s
     return text_
 
 
+@lru_cache(maxsize=256)
+def _prepared(body: str) -> tuple[tuple[str, ...], str | None]:
+    """(the words of `body`, those words folded and joined by NUL), kept per body text: splitting and folding
+    every hit's whole text was most of a search page's time, and only a change of the text changes them (the
+    text is the key, so an edit is seen on the next search). None for the folded text when a word holds a
+    NUL. Folding works a character at a time and leaves NUL alone, so the folded text splits back at NUL
+    into the words folded one by one."""
+    all_words = tuple(body.split())
+    joined = "\0".join(all_words)
+    return all_words, (fold(joined) if joined.count("\0") == len(all_words) - 1 else None)
+
+
+def _first_match(all_words: tuple[str, ...], folded: str | None, terms: list[str]) -> int | None:
+    """The index of the first of `all_words` with a word (as `words` splits it) that starts with a term: one
+    regex over the folded text instead of folding and splitting each word."""
+    if not terms or not all_words:
+        return None
+    if folded is None:
+        return next((i for i, word in enumerate(all_words)
+                     if any(w.startswith(t) for w in words(word) for t in terms)), None)
+    match = _word_start(tuple(terms)).search(folded)
+    return folded.count("\0", 0, match.start()) if match else None
+
+
+@lru_cache(maxsize=256)
+def _word_start(terms: tuple[str, ...]) -> re.Pattern:
+    """A regex for any of `terms` at the start of a word (after no letter or digit); an empty term matches
+    any word's start."""
+    alternatives = [re.escape(t) for t in terms if t] + ([r"(?=[^\W_])"] if "" in terms else [])
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + ")")
+
+
 def search_courses(query: str, language: str | None = None, audience: str | None = None,
                    limit: int = 50) -> list[SearchHit]:
     """Published courses and their live modules matching every word of `query` (as a prefix: "digit"
@@ -276,50 +306,62 @@ def search_courses(query: str, language: str | None = None, audience: str | None
     terms = query_terms(query)
     if not terms or (audience is not None and audience not in AUDIENCES):
         return []
-    limit = max(1, min(int(limit), 200))
+    alternatives = [term_stems(t, language) for t in terms]
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        words_ = " & ".join("(" + " | ".join(f"{s}:*" for s in alts) + ")" for alts in alternatives)
+    else:
+        _sqlite_ready()
+        words_ = " AND ".join("(" + " OR ".join(f'"{s}"*' for s in alts) + ")" for alts in alternatives)
+    stmt = _search_statement(dialect == "postgresql", bool(language), bool(audience))
+    params = {"words": words_, "language": language, "audience": f"% {audience} %", "limit": max(1, min(int(limit), 200))}
+    prefixes = [s for alts in alternatives for s in alts]
+    return [SearchHit(course_id=course_id, module_id=module_id, title=title, snippet=snippet(body, prefixes),
+                      course_slug=course_slug, module_slug=module_slug, course_title=course_title)
+            for course_id, module_id, title, body, course_slug, course_title, module_slug
+            in _execute_search(stmt, params)]
+
+
+@cache
+def _search_statement(postgresql: bool, by_language: bool, by_audience: bool):
+    """The search for :words (a tsquery on PostgreSQL, an FTS5 MATCH on SQLite), limited to courses in :language
+    and documents for :audience (a LIKE pattern) when asked. Built once per shape: building it per search
+    cost more than running it."""
     module = aliased(Module)
     stmt = (
-        select(SearchDocument, Course.slug, Course.title, module.slug)
+        # Not the whole row: index_title and index_body (the stems) are as long as the text and read by no one here.
+        select(SearchDocument.course_id, SearchDocument.module_id, SearchDocument.title, SearchDocument.body,
+               Course.slug, Course.title, module.slug)
         .join(Course, Course.id == SearchDocument.course_id)
         .outerjoin(module, module.id == SearchDocument.module_id)
         .where(Course.is_published)
         .where(or_(SearchDocument.module_id.is_(None), module.is_published & module.archived_at.is_(None)))
     )
-    if language:
-        stmt = stmt.where(Course.language == language)
-    if audience:
-        stmt = stmt.where(SearchDocument.audience.like(f"% {audience} %"))
-    alternatives = [term_stems(t, language) for t in terms]
-    if db.session.get_bind().dialect.name == "postgresql":
-        tsquery = " & ".join("(" + " | ".join(f"{s}:*" for s in alts) + ")" for alts in alternatives)
-        stmt = (stmt.where(text("search_documents.search_tsv @@ to_tsquery('simple', :tsquery)").bindparams(tsquery=tsquery))
-                .order_by(text("ts_rank(search_documents.search_tsv, to_tsquery('simple', :tsquery)) DESC")
-                          .bindparams(tsquery=tsquery), SearchDocument.id))
+    if by_language:
+        stmt = stmt.where(Course.language == bindparam("language"))
+    if by_audience:
+        stmt = stmt.where(SearchDocument.audience.like(bindparam("audience")))
+    if postgresql:
+        stmt = (stmt.where(text("search_documents.search_tsv @@ to_tsquery('simple', :words)"))
+                .order_by(text("ts_rank(search_documents.search_tsv, to_tsquery('simple', :words)) DESC"),
+                          SearchDocument.id))
     else:
-        _sqlite_ready()
-        match = " AND ".join("(" + " OR ".join(f'"{s}"*' for s in alts) + ")" for alts in alternatives)
         fts = table("search_fts", column("rowid"))
         stmt = (stmt.join(fts, fts.c.rowid == SearchDocument.id)
-                .where(text("search_fts MATCH :match").bindparams(match=match))
+                .where(text("search_fts MATCH :words"))
                 .order_by(text("bm25(search_fts, 10.0, 1.0)"), SearchDocument.id))
-    prefixes = [s for alts in alternatives for s in alts]
-    hits = []
-    for doc, course_slug, course_title, module_slug in _execute_search(stmt.limit(limit)):
-        hits.append(SearchHit(course_id=doc.course_id, module_id=doc.module_id, title=doc.title,
-                              snippet=snippet(doc.body, prefixes), course_slug=course_slug,
-                              module_slug=module_slug, course_title=course_title))
-    return hits
+    return stmt.limit(bindparam("limit"))
 
 
-def _execute_search(stmt):
+def _execute_search(stmt, params):
     """Run a search; on SQLite, an FTS5 table dropped since this process last saw it is made again (from
     search_documents) and the search repeated. A failed SELECT leaves an SQLite transaction usable."""
     try:
-        return db.session.execute(stmt).all()
+        return db.session.execute(stmt, params).all()
     except OperationalError as exc:
         bind = db.session.get_bind()
         if bind.dialect.name != "sqlite" or "search_fts" not in str(exc.orig):
             raise
         _FTS_SEEN.discard(bind)
         _sqlite_ready()
-        return db.session.execute(stmt).all()
+        return db.session.execute(stmt, params).all()

@@ -111,6 +111,16 @@ def test_a_course_page_links_its_other_editions(client):
     assert "Disponibile anche" not in client.get("/courses/zeta").get_data(as_text=True)
 
 
+def test_a_draft_edition_is_not_linked_and_the_page_of_a_draft_is_not_found(client):
+    english, italian = _two_editions()
+    italian.is_published = False
+    db.session.commit()
+    page = client.get("/courses/data-basics").get_data(as_text=True)
+    assert "basi-dei-dati" not in page and "Also in Italian" not in page
+    assert client.get("/courses/basi-dei-dati").status_code == 404
+    assert client.get("/courses/no-such-course").status_code == 404
+
+
 def test_the_api_tells_which_edition_is_which(client, create_user):
     from lms.auth import accounts
 

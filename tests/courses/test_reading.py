@@ -80,6 +80,35 @@ def test_search_finds_titles_and_module_text_of_visible_content(app, client):
     assert "No course matches" in client.get("/courses/?q=zzzunknown").get_data(as_text=True)
 
 
+def test_the_catalogue_shows_each_learner_their_own_progress_and_a_draft_course_to_nobody(
+        app, client, create_user, login):
+    ann, bob = create_user("ann@example.com", "Ann"), create_user("bob@example.com", "Bob")
+    course = make_course("digital-basics", "Digital basics", modules=4)
+    other = make_course("other", "Other things")
+    make_course("secret", "Secret vibration draft", published=False)
+    for user in (ann, bob):
+        enrolment.enrol(user, course, now=NOW)
+    enrolment.enrol(ann, other, now=NOW)
+    enrolment.mark_complete(ann, course.modules[0], NOW)
+    enrolment.mark_complete(bob, course.modules[0], NOW)
+    enrolment.mark_complete(bob, course.modules[1], NOW)
+    course.modules[3].is_published = False  # a draft module counts for no one's progress
+    db.session.commit()
+    _index(*db.session.scalars(db.select(Course)))
+
+    def bars(html):
+        return dict(re.findall(r'aria-label="Your progress in ([^"]+)" aria-valuenow="(\d+)"', html))
+
+    login("ann@example.com")
+    assert bars(client.get("/courses/").get_data(as_text=True)) == {"Digital basics": "33", "Other things": "0"}
+    client.post("/logout")
+    login("bob@example.com")
+    page = client.get("/courses/").get_data(as_text=True)
+    assert bars(page) == {"Digital basics": "66"} and "Secret" not in page
+    assert "Secret" not in client.get("/courses/?q=secret").get_data(as_text=True)
+    assert bars(client.get("/courses/?q=digital").get_data(as_text=True)) == {"Digital basics": "66"}
+
+
 def test_search_query_is_escaped_in_the_page(app, client):
     make_course()
     page = client.get("/courses/?q=%3Cscript%3Ealert(1)%3C/script%3E").get_data(as_text=True)
@@ -106,6 +135,18 @@ def test_course_page_shows_syllabus_trainers_and_prerequisites(app, client, crea
     assert f'href="/courses/{basics.slug}"' in page and "Some spreadsheet practice" in page
     assert "<strong>this</strong>" in page
     assert "Sign in to enrol" in page
+
+
+def test_a_draft_prerequisite_is_named_but_not_linked(app, client):
+    make_course("basics", "Basics")
+    make_course("hidden", "Hidden draft", published=False)
+    course = make_course("advanced", "Advanced")
+    course.prerequisites = ["hidden", " basics ", "missing-course"]
+    db.session.commit()
+    page = client.get("/courses/advanced").get_data(as_text=True)
+    assert 'href="/courses/basics">Basics</a>' in page
+    assert "<li>hidden</li>" in page and "Hidden draft" not in page and 'href="/courses/hidden"' not in page
+    assert "<li>missing-course</li>" in page
 
 
 def test_course_page_path_for_my_role_filters_the_syllabus(app, client):

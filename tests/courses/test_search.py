@@ -151,3 +151,23 @@ def test_a_missing_fts_table_is_made_on_first_use(indexed):
     search.reindex(module.course)
     db.session.commit()
     assert titles(search_courses("pumps")) == ["Old module"] and search_courses("gearbox") == []
+
+
+def test_a_snippet_starts_near_the_first_word_that_starts_with_a_term_whatever_its_case_and_accents():
+    body = " ".join(f"w{n}" for n in range(40)) + " PERCHÉ l'Ïndustria, «digitalizzata» " + " ".join(f"x{n}" for n in range(40))
+    assert search.snippet(body, ["perche"]).startswith("… w28 w29") and "PERCHÉ l'Ïndustria" in search.snippet(body, ["perche"])
+    assert search.snippet(body, ["industr"]).startswith("… w29 ")  # a word after an apostrophe starts a word
+    assert search.snippet(body, ["digital"]).startswith("… w30 ")  # and one after a quotation mark
+    assert search.snippet(body, ["ndustr"]) == search.snippet(body, ["nowhere"])  # inside a word: not a match
+    assert search.snippet(body, ["nowhere"]).startswith("w0 w1") and search.snippet(body, ["nowhere"]).endswith(" …")
+    assert search.snippet(body, ["x1", "w3"]).startswith("w0 ")  # the first word that matches any term
+    assert search.snippet("ﬁne straße", ["strass"]) == "ﬁne straße" and search.snippet("", ["x"]) == ""
+
+
+def test_a_snippet_follows_the_text_it_is_made_from():
+    before = "Old words " * 30 + "about gearboxes."
+    after = "Old words " * 2 + "about gearboxes."
+    assert search.snippet(before, ["gearbox"]) == "… " + "words Old " * 5 + "words about gearboxes."
+    assert search.snippet(after, ["gearbox"]) == "Old words Old words about gearboxes."
+    with_nul = "a\0b " * 20 + "target word"  # a NUL inside a word: matched word by word, same answer
+    assert search.snippet(with_nul, ["target"]) == "… " + " ".join(["a\0b"] * 12 + ["target", "word"])

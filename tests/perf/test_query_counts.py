@@ -28,9 +28,9 @@ LEARNER = "learner@example.com"
 # path, signed in with "session" or "token", ceiling: the most statements the page may need
 PAGES = {
     "module page": ("/courses/c0/m1", "session", 7),
-    "course page": ("/courses/c0", "session", 8),
-    "catalogue": ("/courses/", "session", 6),
-    "catalogue search": ("/courses/?q=module", "session", 7),
+    "course page": ("/courses/c0", "session", 5),
+    "catalogue": ("/courses/", "session", 3),
+    "catalogue search": ("/courses/?q=module", "session", 4),
     "my learning": ("/progress/me", "session", 6),  # person, progress, next steps, attempts, bookings, certificates
     "API course": ("/api/v1/courses/c0", "token", 3),  # token, course with its editions, modules
     "API my progress": ("/api/v1/me/progress", "token", 2),

@@ -2,7 +2,7 @@
 page is the progress feature's, at /progress/me)."""
 from functools import lru_cache
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,7 +14,6 @@ from lms.auth.models import User
 from lms.courses import access, enrolment, reading
 from lms.courses.blueprint import bp, media_base, trainer_links
 from lms.courses.catalogue import catalogue as find_courses
-from lms.courses.catalogue import editions_of, published_languages
 from lms.courses.forms import ALSO_IN, AUDIENCE_LABELS, LANGUAGE_LABELS
 from lms.courses.models import AUDIENCES, Course
 from lms.dbtypes import utcnow
@@ -39,19 +38,24 @@ def catalogue():
     audience = audience if audience in AUDIENCES else ""
     language = request.args.get("language", "")
     language = language if language in LANGUAGE_LABELS else ""
-    entries = find_courses(q, audience or None, language or None, reader_language=str(get_locale()))
-    progress = reading.progress_by_course(current_user, [e.course for e in entries])
-    offered = set(published_languages()) | {language}
-    return render_template("courses/catalogue.html", entries=entries, q=q, audience=audience, language=language,
+    found = find_courses(q, audience or None, language or None, reader_language=str(get_locale()))
+    progress = reading.progress_by_course(current_user, [e.course for e in found.entries])
+    offered = set(found.languages) | {language}
+    return render_template("courses/catalogue.html", entries=found.entries, q=q, audience=audience, language=language,
                            audiences=AUDIENCE_LABELS, progress=progress,
                            languages={k: label for k, label in LANGUAGE_LABELS.items() if k in offered})
 
 
 def _prerequisite_links(course) -> list[tuple[str, str | None]]:
     """[(text, URL or None)]: a prerequisite that is the slug of a course the person can see becomes a link."""
+    texts = course.prerequisites or []
+    if not texts:
+        return []
+    # One statement for all of them (it was one per prerequisite).
+    found = {c.slug: c for c in db.session.scalars(select(Course).where(Course.slug.in_({t.strip() for t in texts})))}
     links = []
-    for text in course.prerequisites or []:
-        other = db.session.scalar(select(Course).where(Course.slug == text.strip()))
+    for text in texts:
+        other = found.get(text.strip())
         if other is not None and access.can_see_course(current_user, other):
             links.append((other.title, url_for("courses.course", slug=other.slug)))
         else:
@@ -62,15 +66,17 @@ def _prerequisite_links(course) -> list[tuple[str, str | None]]:
 @bp.get("/courses/<slug>")
 @cached_page
 def course(slug):
-    course = access.get_course_or_404(slug, current_user)
-    reading.load_modules([course], with_summaries=True)  # the syllabus shows summaries, not the bodies
+    # The course, its other editions and the reader's enrolment in one statement; then the syllabus (with the
+    # summaries it shows, not the bodies) and what the reader completed in another.
+    course, enrolled, editions = reading.course_and_editions(slug, current_user)
+    if course is None or not access.can_see_course(current_user, course):
+        abort(404)  # a draft's existence is not revealed, as access.get_course_or_404
+    done = reading.syllabus(course, current_user)
     modules = access.visible_modules(current_user, course)
     role = request.args.get("role", "")
     role = role if role in AUDIENCES else ""
     shown = [m for m in modules if role in m.effective_audience] if role else modules
     roles_here = [a for a in AUDIENCES if any(a in m.effective_audience for m in modules)]
-    enrolled = enrolment.get_enrolment(current_user, course)
-    done = enrolment.completed_module_ids(current_user, course)
     live = course.live_modules
     manages_staff = current_user.is_authenticated and (
         current_user.is_admin or (current_user.has_role("company_manager") and enrolment.staff_of(current_user)))
@@ -83,7 +89,7 @@ def course(slug):
         trainers=trainer_links(course), prerequisites=_prerequisite_links(course),
         can_author=access.can_author(current_user, course), manages_staff=manages_staff,
         language_label=LANGUAGE_LABELS.get(course.language, course.language),
-        editions=[(other, ALSO_IN.get(other.language, other.language)) for other in editions_of(course)
+        editions=[(other, ALSO_IN.get(other.language, other.language)) for other in editions
                   if access.can_see_course(current_user, other)],
     )
 
