@@ -17,6 +17,32 @@ def test_learner_home_is_their_dashboard_with_next_step_and_certificate(world, s
     assert "Completed on" in page
 
 
+def test_my_learning_lists_the_next_seats_with_their_lab_and_the_quiz_attempts(world, sign_in):
+    from datetime import timedelta
+
+    from lms.dbtypes import utcnow
+    from lms.labs.models import CONFIRMED, WAITLISTED, Booking
+    from tests.progress.factories import book, session_of
+
+    bruno, soon = world.people["bruno"], utcnow() + timedelta(days=3)
+    seat = session_of(world.lab, soon)
+    seat.title = "Cobots up close"
+    book(bruno, seat, CONFIRMED)
+    waiting = session_of(world.lab, soon + timedelta(days=1))
+    waiting.title, waiting.lab = "Cobots again", None  # a session without a lab is listed without one
+    db.session.add(Booking(session_id=waiting.id, user_id=bruno.id, status=WAITLISTED, position=1))
+    cancelled = session_of(world.lab, soon + timedelta(days=2))
+    cancelled.title, cancelled.cancelled_at = "Cancelled cobots", utcnow()
+    book(bruno, cancelled, CONFIRMED)
+    db.session.commit()
+    page = sign_in("bruno").get("/progress/me").get_data(as_text=True)
+    assert f'href="/labs/sessions/{seat.id}">Cobots up close</a>' in page
+    assert f'href="/labs/sessions/{waiting.id}">Cobots again</a>' in page and "Cancelled cobots" not in page
+    listed = page.split("Upcoming lab sessions")[1]
+    assert listed.count("Cobot cell") == 1 and "confirmed" in listed and "waitlisted" in listed
+    assert "2 quiz attempts" in page and "#2: 0%" in page and "not passed" in page
+
+
 def test_its_staff_report_filters_by_cohort_and_exports(world, sign_in):
     client = sign_in("its_x")
     response = client.get("/progress/cohorts")
