@@ -5,6 +5,7 @@ question-type registry). Pure Python (no Flask, no SQLAlchemy); see ``questions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any
 
 FORMATS = ("moodle", "html", "plain", "markdown")
@@ -25,6 +26,13 @@ _TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "truefalse": ("correct", "feedback_true", "feedback_true_format", "feedback_false",
                   "feedback_false_format"),
 }
+
+
+@cache
+def field_names(cls) -> tuple[str, ...]:
+    """A dataclass's field names, once per class: dataclasses.fields() builds its tuple on every call, and a
+    quiz page rebuilds every question it shows from its stored dict."""
+    return tuple(f.name for f in fields(cls))
 
 
 @dataclass
@@ -60,7 +68,7 @@ class Answer:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Answer:
         """Inverse of :meth:`to_dict`; missing keys take their defaults, unknown keys are ignored."""
-        answer = cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+        answer = cls(**{name: data[name] for name in field_names(cls) if name in data})
         answer.fraction = float(answer.fraction)
         answer.tolerance = float(answer.tolerance)
         answer.value = None if answer.value is None else float(answer.value)

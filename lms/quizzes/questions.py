@@ -20,7 +20,6 @@ Conventions, all Moodle's:
 from __future__ import annotations
 
 import random
-from dataclasses import fields
 from typing import Any
 
 from lms.quizzes.qtypes import (  # noqa: F401  (re-exported API)
@@ -42,9 +41,11 @@ from lms.quizzes.question_data import (  # noqa: F401  (re-exported API)
     SCHEMA,
     Answer,
     QuestionData,
+    field_names,
 )
 
 QTYPES = tuple(QUESTION_TYPES)
+_LISTS = ("answers", "tags")  # from_dict builds these itself
 
 
 class Question(QuestionData):
@@ -62,8 +63,7 @@ class Question(QuestionData):
         validate otherwise (call :func:`validate`)."""
         if data.get("qtype") not in QUESTION_TYPES:
             raise ValueError(f"unknown question type {data.get('qtype')!r}")
-        simple = {f.name for f in fields(cls)} - {"answers", "tags"}
-        question = cls(**{key: data[key] for key in simple if key in data})
+        question = cls(**{key: data[key] for key in field_names(cls) if key in data and key not in _LISTS})
         question.answers = [Answer.from_dict(a) for a in data.get("answers", ())]
         question.tags = [str(t) for t in data.get("tags", ())]
         return question
