@@ -39,6 +39,11 @@ class CatalogueEntry:
     snippet: str = ""  # why the course matched the search (plain text from the search index)
     modules: list[tuple[Module, str]] = field(default_factory=list)  # matching modules and their snippets
 
+    @property
+    def key(self) -> tuple:
+        """What the card shows of the search, for its key in the fragment cache (lms.templating.cached_fragment)."""
+        return self.snippet, tuple((module.slug, module.title, snippet) for module, snippet in self.modules)
+
 
 @dataclass
 class Catalogue:

@@ -133,6 +133,13 @@ def syllabus(course: Course, user) -> set[int]:
     return {done for _module, done in rows if done is not None}
 
 
+def syllabus_key(modules, done: set[int]) -> tuple:
+    """The values the course page's syllabus shows of `modules` (with which of them the person completed): its
+    key in the fragment cache (lms.templating.cached_fragment), so an edit or a completion shows at once."""
+    return tuple((m.slug, m.title, m.is_published, m.summary, tuple(m.effective_audience), m.minutes, m.id in done)
+                 for m in modules)
+
+
 def resume_by_course(user, enrolments) -> dict[int, Module | None]:
     """{course id: enrolment.resume_module's answer} for the person's `enrolments`, in two statements."""
     ids = [e.course_id for e in enrolments]

@@ -112,3 +112,56 @@ def test_the_menu_built_once_still_follows_role_page_and_language(app, create_us
     italian = _menu(_page(learner, "/courses/"))
     assert "Corsi" in italian and ">Courses<" not in italian
     assert "Lea" in _page(learner, "/courses/") and "Tina" in _page(trainer, "/courses/")  # names outside it
+
+
+def test_the_catalogue_cards_and_their_search_follow_an_edit_and_each_learners_progress(app, client, create_user, login):
+    from lms.courses import search
+    from lms.courses.models import Course
+
+    app.config["PAGE_CACHE"] = False  # the fragments themselves, on every request
+    ann = create_user("ann@example.com", "Ann")
+    create_user("bob@example.com", "Bob")
+    course = make_course()
+    course.modules[1].body = "Vibration analysis on spindles."
+    search.reindex(course)
+    enrolment.enrol(ann, course, now=NOW)
+    enrolment.mark_complete(ann, course.modules[0], NOW)
+    db.session.commit()
+    login("ann@example.com", PASSWORD)
+    html = _page(client, "/courses/")
+    assert "Digital basics" in html and "3 modules" in html and 'aria-valuenow="33"' in html
+    assert "Vibration analysis on spindles." in _page(client, "/courses/?q=vibration")
+    course = db.session.scalar(db.select(Course))
+    course.title, course.summary = "Digital first steps", "A new summary."
+    course.modules[2].is_published = False
+    course.modules[1].title, course.modules[1].body = "Spindles", "Thermal imaging of spindles."
+    search.reindex(course)
+    db.session.commit()
+    html = _page(client, "/courses/")
+    assert "Digital first steps" in html and "A new summary." in html and "Digital basics" not in html
+    assert "2 modules" in html and 'aria-valuenow="50"' in html
+    found = _page(client, "/courses/?q=spindles")
+    assert "Thermal imaging of spindles." in found and ">Spindles</a>" in found and "Vibration" not in found
+    client.post("/logout")
+    login("bob@example.com", PASSWORD)
+    assert "aria-valuenow" not in _page(client, "/courses/")  # not enrolled: no progress, whatever Ann's card showed
+
+
+def test_the_course_page_head_follows_an_edit_of_the_course_and_of_its_editions(app, client):
+    from lms.courses.models import Course
+
+    app.config["PAGE_CACHE"] = False
+    make_course()
+    make_course(slug="basi-digitali", title="Basi digitali", language="it", translation_of="digital-basics")
+    assert "Also in Italian" in _page(client, "/courses/digital-basics")
+    italian = db.session.scalar(db.select(Course).where(Course.slug == "basi-digitali"))
+    italian.title = "Primi passi digitali"
+    db.session.commit()
+    html = _page(client, "/courses/digital-basics")
+    assert "Primi passi digitali" in html and "Basi digitali" not in html
+    italian.is_published = False
+    english = db.session.scalar(db.select(Course).where(Course.slug == "digital-basics"))
+    english.summary = "Now with a new summary."
+    db.session.commit()
+    html = _page(client, "/courses/digital-basics")
+    assert "Also in Italian" not in html and "Now with a new summary." in html

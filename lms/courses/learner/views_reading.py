@@ -89,8 +89,10 @@ def course(slug):
         trainers=trainer_links(course), prerequisites=_prerequisite_links(course),
         can_author=access.can_author(current_user, course), manages_staff=manages_staff,
         language_label=LANGUAGE_LABELS.get(course.language, course.language),
-        editions=[(other, ALSO_IN.get(other.language, other.language)) for other in editions
-                  if access.can_see_course(current_user, other)],
+        syllabus_key=reading.syllabus_key(shown, done),
+        # (slug, language, title, "Also in ...") of each: the values the page shows, and its fragment's key
+        editions=tuple((other.slug, other.language, other.title, str(ALSO_IN.get(other.language, other.language)))
+                       for other in editions if access.can_see_course(current_user, other)),
     )
 
 
