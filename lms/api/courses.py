@@ -1,7 +1,7 @@
 """API v1: the catalogue and enrolment (the caller's progress: lms/api/progress.py)."""
 from flask import abort, current_app, g, jsonify, url_for
-from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.api import paths
@@ -11,7 +11,7 @@ from lms.api.serializers import iso, page_dict
 from lms.api.views import bp
 from lms.auth.login_limits import account_key
 from lms.auth.models import User
-from lms.courses import access, enrolment
+from lms.courses import access, enrolment, reading
 from lms.courses.models import Course, Enrolment, Module
 from lms.dbtypes import utcnow
 from lms.extensions import db
@@ -59,13 +59,8 @@ def courses():
 
 
 # GET /courses/<slug> in two statements built once (a fresh statement per request cost more CPU than running it):
-# the course named with every course of its family (its original and the original's translations, as
-# catalogue.editions_of finds them), then its modules without their Markdown.
-_NAMED = aliased(Course)
-_ROOT = (select(func.coalesce(_NAMED.translation_of, _NAMED.slug)).where(_NAMED.slug == bindparam("slug"))
-         .scalar_subquery())
-_FAMILY = (select(Course).where(or_(Course.slug == bindparam("slug"), Course.slug == _ROOT,
-                                    Course.translation_of == _ROOT)).order_by(Course.language, Course.id))
+# the course named with its other editions (reading.course_and_editions, as the course page reads them), then its
+# modules without their Markdown.
 _MODULES = (select(Module).where(Module.course_id == bindparam("course_id")).order_by(Module.position)
             .options(defer(Module.body), defer(Module.summary)))
 
@@ -74,12 +69,10 @@ _MODULES = (select(Module).where(Module.course_id == bindparam("course_id")).ord
 @token_required
 @cached_api_page
 def course(slug):
-    family = list(db.session.scalars(_FAMILY, {"slug": slug}))
-    course = next((c for c in family if c.slug == slug), None)
+    course, _enrolled, editions = reading.course_and_editions(slug, g.api_user)
     if course is None or not access.can_see_course(g.api_user, course):
         abort(404)  # as access.get_course_or_404: a draft's existence is not revealed
     set_committed_value(course, "modules", list(db.session.scalars(_MODULES, {"course_id": course.id})))
-    editions = [c for c in family if c is not course and c.is_published]
     return jsonify(course_dict(course, editions))
 
 

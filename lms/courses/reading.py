@@ -34,19 +34,6 @@ def load_modules(courses, with_summaries: bool = False) -> None:
         set_committed_value(missing[course_id], "modules", modules)
 
 
-def completed_by_course(user, courses) -> dict[int, set[int]]:
-    """{course id: ids of its modules (any state) the person completed}."""
-    result = {c.id: set() for c in courses}
-    if user is None or not user.is_authenticated or not courses:
-        return result
-    rows = db.session.execute(
-        select(Module.course_id, ModuleCompletion.module_id).join(Module, Module.id == ModuleCompletion.module_id)
-        .where(ModuleCompletion.user_id == user.id, Module.course_id.in_(list(result))))
-    for course_id, module_id in rows:
-        result[course_id].add(module_id)
-    return result
-
-
 def progress(live_ids: list[int], done: set[int]) -> tuple[int, int, int]:
     """(done, total, percent) as enrolment.course_progress counts it: live modules only, percent rounded down."""
     total = len(live_ids)
@@ -138,12 +125,3 @@ def syllabus_key(modules, done: set[int]) -> tuple:
     key in the fragment cache (lms.templating.cached_fragment), so an edit or a completion shows at once."""
     return tuple((m.slug, m.title, m.is_published, m.summary, tuple(m.effective_audience), m.minutes, m.id in done)
                  for m in modules)
-
-
-def resume_by_course(user, enrolments) -> dict[int, Module | None]:
-    """{course id: enrolment.resume_module's answer} for the person's `enrolments`, in two statements."""
-    ids = [e.course_id for e in enrolments]
-    courses = list(db.session.scalars(select(Course).where(Course.id.in_(ids)).options(with_modules()))) if ids else []
-    done = completed_by_course(user, courses)
-    # e.course now comes from the session, loaded above, with its modules.
-    return {e.course_id: resume(e, e.course.live_modules, done[e.course_id]) for e in enrolments}
