@@ -39,7 +39,11 @@ UNSHOWN = frozenset({
     "assessment_company_profiles", "cache_revision",
 })
 IGNORED_COLUMNS = {
-    "users": ("cache_stamp", "last_login_at", "password_hash"),
+    # A person's own settings move nothing: the key reads their language and time zone itself, and checks the
+    # session key. Only what other people's pages show of them (name, e-mail, active) moves the site's stamp,
+    # so a learner saving their settings never waits on the site's row (nor a content change on theirs).
+    "users": ("cache_stamp", "last_login_at", "password_hash", "language", "timezone", "reminders_off",
+              "session_key", "created_at"),
     # Each booking moves the seat count (and so updated_at); SQLite's booking lock sets sequence to itself.
     "lab_sessions": ("confirmed_count", "updated_at", "sequence"),
 }
@@ -148,12 +152,12 @@ def _after_create(metadata, connection, **kw):
 
 
 STAMP_OF_PERSON = text(
-    "SELECT u.session_key, u.is_active, u.language, u.cache_stamp, r.stamp "
+    "SELECT u.session_key, u.is_active, u.language, u.timezone, u.cache_stamp, r.stamp "
     "FROM users AS u CROSS JOIN cache_revision AS r WHERE u.id = :id AND r.id = 1")
 STAMP = text("SELECT stamp FROM cache_revision WHERE id = 1")
 STAMP_OF_TOKEN = text(
-    "SELECT t.id, t.user_id, t.revoked_at, t.last_used_at, u.is_active, u.language, u.cache_stamp, r.stamp "
+    "SELECT t.id, t.user_id, t.revoked_at, t.last_used_at, u.is_active, u.language, u.timezone, u.cache_stamp, r.stamp "
     "FROM api_tokens AS t JOIN users AS u ON u.id = t.user_id CROSS JOIN cache_revision AS r "
     "WHERE t.token_hash = :hash AND r.id = 1").columns(
     sa.column("id"), sa.column("user_id"), sa.column("revoked_at", UTCDateTime), sa.column("last_used_at", UTCDateTime),
-    sa.column("is_active"), sa.column("language"), sa.column("cache_stamp"), sa.column("stamp"))
+    sa.column("is_active"), sa.column("language"), sa.column("timezone"), sa.column("cache_stamp"), sa.column("stamp"))

@@ -5,8 +5,8 @@ rendered once per key, and the key holds everything such a page can depend on, s
 found and removed — a change makes a new key and the old entry ages out of the LRU:
 
 - the address: path, query string, host and script root;
-- who: the person's id, their saved language, the language picked with the switch and the browser's
-  Accept-Language (what lms.i18n.select_locale chooses from);
+- who: the person's id, their saved language and time zone, the language picked with the switch and the
+  browser's Accept-Language (what lms.i18n.select_locale and select_timezone choose from);
 - their own stamp (`users.cache_stamp`) and the site's (`cache_revision.stamp`), which database triggers move in
   the same transaction as any change a page could show (lms/cachestamps.py);
 - the minute: a page showing "upcoming" sessions or a quiz's opening hours is never more than a minute behind
@@ -108,7 +108,7 @@ def _token_person():
     if (row is None or row.revoked_at is not None or not row.is_active or row.last_used_at is None
             or dbtypes.utcnow() - row.last_used_at >= LAST_USED_PRECISION):
         return None
-    return ("token", row.id, row.language, row.cache_stamp), row.stamp, row.user_id
+    return ("token", row.id, row.language, row.timezone, row.cache_stamp), row.stamp, row.user_id
 
 
 def page_key(by="session"):
@@ -125,7 +125,7 @@ def page_key(by="session"):
     elif (ident := session.get("_user_id")) is None:
         if request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
             return None  # Flask-Login signs this visitor in from the cookie: let it
-        person = (None, None, None)
+        person = (None, None, None, None)
         site = db.session.execute(cachestamps.STAMP).scalar()
     else:
         user_id, _sep, session_key = ident.partition(":")
@@ -134,7 +134,7 @@ def page_key(by="session"):
         row = db.session.execute(cachestamps.STAMP_OF_PERSON, {"id": int(user_id)}).first()
         if row is None or not row.is_active or row.session_key != session_key:
             return None  # the normal path signs this session out
-        person, site = (int(user_id), row.language, row.cache_stamp), row.stamp
+        person, site = (int(user_id), row.language, row.timezone, row.cache_stamp), row.stamp
         request.environ[_USER] = person[0]
     minute = int(dbtypes.utcnow().timestamp()) // 60
     return (request.path, request.query_string, request.host, request.script_root, person,

@@ -24,7 +24,8 @@ PERSONAL = {'enrolments': 'user_id', 'module_completions': 'user_id', 'quiz_atte
 SHARED = ['cohort_members', 'cohorts', 'courses', 'lab_sessions', 'labs', 'memberships', 'module_revisions',
           'modules', 'organisations', 'profile_competences', 'profiles', 'quiz_questions', 'quizzes',
           'search_documents', 'user_roles', 'users']
-IGNORED_COLUMNS = {'users': ('cache_stamp', 'last_login_at', 'password_hash'),
+IGNORED_COLUMNS = {'users': ('cache_stamp', 'last_login_at', 'password_hash', 'language', 'timezone',
+                             'reminders_off', 'session_key', 'created_at'),
                    'lab_sessions': ('confirmed_count', 'updated_at', 'sequence')}
 SQLITE_NOW_US = "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)"
 PG_NOW_US = "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint"

@@ -160,6 +160,17 @@ def test_a_flashed_message_shows_once_and_the_page_after_it_is_kept(app, create_
     assert len(statements) == 1
 
 
+def test_a_kept_page_follows_the_persons_saved_language(app, create_user, login, client):
+    user = create_user("lea@example.com", "Lea")
+    make_course()
+    login("lea@example.com")
+    client.get("/courses/")
+    assert ">Courses<" in client.get("/courses/").get_data(as_text=True)
+    db.session.get(User, user.id).language = "it"
+    db.session.commit()
+    assert ">Corsi<" in client.get("/courses/").get_data(as_text=True)
+
+
 def test_a_kept_page_lasts_no_longer_than_its_minute(app, create_user, login, client, monkeypatch):
     create_user("lea@example.com", "Lea")
     make_course()
@@ -221,6 +232,10 @@ def test_the_database_moves_the_stamps_with_what_pages_show(db_app):
     assert after(lambda: db.session.execute(update(LabSession).values(confirmed_count=LabSession.confirmed_count + 1)
                                             )) == (False, set())
     assert after(lambda: setattr(db.session.get(User, bob.id), "last_login_at", NOW)) == (False, set())
+    # Nor one's own settings: the key reads the language and time zone itself (so saving them never waits on the
+    # site's row, which a content change holds while it recomputes everyone's progress).
+    assert after(lambda: setattr(db.session.get(User, bob.id), "timezone", "Europe/London")) == (False, set())
+    assert after(lambda: setattr(db.session.get(User, bob.id), "language", "it")) == (False, set())
     assert after(lambda: db.session.add(OutboxMessage(key="k", kind="mail", recipient="a@example.com", raw="x"))
                  ) == (False, set())
     # A stamp never goes back: max(old + 1, now in microseconds).
