@@ -61,6 +61,9 @@ SQLITE_NOW_US = "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)"
 PG_FUNCTIONS = [
     """CREATE OR REPLACE FUNCTION lms_cache_shared() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- Once a transaction: its deferred triggers all fire at its commit, the first one moves the stamp.
+  IF current_setting('lms.cache_moved', true) = txid_current()::text THEN RETURN NULL; END IF;
+  PERFORM set_config('lms.cache_moved', txid_current()::text, true);
   UPDATE cache_revision SET stamp = greatest(stamp + 1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint);
   RETURN NULL;
 END $$""",
@@ -106,21 +109,24 @@ def sqlite_ddl(table: str, columns: list[str]) -> list[str]:
 
 
 def postgresql_ddl(table: str) -> list[str]:
-    """The triggers of one table on PostgreSQL: a statement trigger for shared tables (one bump for a whole
-    sync), a row trigger where some columns are ignored or where the person must be named."""
-    drop = f"DROP TRIGGER IF EXISTS cache_{table} ON {table}"
+    """The triggers of one table on PostgreSQL: row triggers deferred to the commit, so that a transaction takes
+    the stamps' row locks last, after every row of its own. (Taken at once, a learner completing a module would
+    hold their users row while waiting for their enrolment, which a trainer's publish — recomputing every
+    enrolment — holds while waiting for that users row: a deadlock.) The site's stamp moves once a transaction."""
+    deferred = "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+    drops = [f"DROP TRIGGER IF EXISTS cache_{table} ON {table}", f"DROP TRIGGER IF EXISTS cache_{table}_au ON {table}"]
     if table in PERSONAL:
-        return [drop, f"CREATE TRIGGER cache_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-                      f"FOR EACH ROW EXECUTE FUNCTION lms_cache_personal('{PERSONAL[table]}')"]
+        return [*drops, f"CREATE CONSTRAINT TRIGGER cache_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                        f"{deferred} EXECUTE FUNCTION lms_cache_personal('{PERSONAL[table]}')"]
     ignored = IGNORED_COLUMNS.get(table)
     if not ignored:
-        return [drop, f"CREATE TRIGGER cache_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-                      "FOR EACH STATEMENT EXECUTE FUNCTION lms_cache_shared()"]
+        return [*drops, f"CREATE CONSTRAINT TRIGGER cache_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                        f"{deferred} EXECUTE FUNCTION lms_cache_shared()"]
     minus = "".join(f" - '{c}'" for c in ignored)
-    return [drop, f"DROP TRIGGER IF EXISTS cache_{table}_au ON {table}",
-            f"CREATE TRIGGER cache_{table} AFTER INSERT OR DELETE OR TRUNCATE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION lms_cache_shared()",
-            f"CREATE TRIGGER cache_{table}_au AFTER UPDATE ON {table} FOR EACH ROW "
+    return [*drops,
+            f"CREATE CONSTRAINT TRIGGER cache_{table} AFTER INSERT OR DELETE ON {table} {deferred} "
+            "EXECUTE FUNCTION lms_cache_shared()",
+            f"CREATE CONSTRAINT TRIGGER cache_{table}_au AFTER UPDATE ON {table} {deferred} "
             f"WHEN ((to_jsonb(OLD){minus}) IS DISTINCT FROM (to_jsonb(NEW){minus})) "
             "EXECUTE FUNCTION lms_cache_shared()"]
 

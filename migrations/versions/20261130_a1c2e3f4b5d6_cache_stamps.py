@@ -32,6 +32,8 @@ PG_NOW_US = "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint"
 PG_FUNCTIONS = [
     f"""CREATE OR REPLACE FUNCTION lms_cache_shared() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('lms.cache_moved', true) = txid_current()::text THEN RETURN NULL; END IF;
+  PERFORM set_config('lms.cache_moved', txid_current()::text, true);
   UPDATE cache_revision SET stamp = greatest(stamp + 1, {PG_NOW_US});
   RETURN NULL;
 END $$""",
@@ -63,17 +65,18 @@ def _sqlite(table, columns):
 
 
 def _postgresql(table):
+    deferred = "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
     if table in PERSONAL:
-        return [f"CREATE TRIGGER cache_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION lms_cache_personal('{PERSONAL[table]}')"]
+        return [f"CREATE CONSTRAINT TRIGGER cache_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} {deferred} "
+                f"EXECUTE FUNCTION lms_cache_personal('{PERSONAL[table]}')"]
     ignored = IGNORED_COLUMNS.get(table)
     if not ignored:
-        return [f"CREATE TRIGGER cache_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION lms_cache_shared()"]
+        return [f"CREATE CONSTRAINT TRIGGER cache_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} {deferred} "
+                "EXECUTE FUNCTION lms_cache_shared()"]
     minus = "".join(f" - '{c}'" for c in ignored)
-    return [f"CREATE TRIGGER cache_{table} AFTER INSERT OR DELETE OR TRUNCATE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION lms_cache_shared()",
-            f"CREATE TRIGGER cache_{table}_au AFTER UPDATE ON {table} FOR EACH ROW "
+    return [f"CREATE CONSTRAINT TRIGGER cache_{table} AFTER INSERT OR DELETE ON {table} {deferred} "
+            "EXECUTE FUNCTION lms_cache_shared()",
+            f"CREATE CONSTRAINT TRIGGER cache_{table}_au AFTER UPDATE ON {table} {deferred} "
             f"WHEN ((to_jsonb(OLD){minus}) IS DISTINCT FROM (to_jsonb(NEW){minus})) "
             "EXECUTE FUNCTION lms_cache_shared()"]
 

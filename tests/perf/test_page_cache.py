@@ -260,3 +260,47 @@ def triggered_tables(connection) -> set[str]:
             "SELECT DISTINCT event_object_table FROM information_schema.triggers "
             "WHERE substr(trigger_name, 1, 6) = 'cache_'")
     return {name for (name,) in rows}
+
+
+def test_a_learner_and_a_course_wide_recompute_do_not_deadlock_on_the_stamps(app_factory, postgres_url):
+    """PostgreSQL: a learner's completion takes their stamp's row lock only at commit (deferred triggers), so it
+    cannot hold it while waiting for their enrolment, which a publish recomputing every enrolment holds while it
+    moves that learner's stamp."""
+    import threading
+
+    from tests.conftest import fresh_schema
+
+    for _app in fresh_schema(app_factory, postgres_url):  # the app, in its context, on an empty schema
+        lea = accounts.create_user("lea@example.com", "Lea", roles=["learner"], password=PASSWORD)
+        course = make_course()
+        enrolment.enrol(lea, course, now=NOW)
+        db.session.commit()
+        ids = {"user": lea.id, "course": course.id, "module": course.modules[0].id}
+        db.session.remove()
+        learner, trainer = db.engine.connect(), db.engine.connect()
+        try:
+            for connection in (learner, trainer):  # a wait that would never end fails the test instead
+                connection.begin()
+                connection.execute(text("SET LOCAL lock_timeout = '5s'"))
+            learner.execute(text("INSERT INTO module_completions (user_id, module_id, completed_at, via) "
+                                 "VALUES (:user, :module, now(), 'read')"), ids)
+            trainer.execute(text("UPDATE enrolments SET modules_done = modules_done WHERE course_id = :course"), ids)
+            outcome = {}
+
+            def finish_learner():
+                try:  # waits for the trainer's row lock on the enrolment
+                    learner.execute(text("UPDATE enrolments SET modules_done = 1 WHERE user_id = :user"), ids)
+                    learner.commit()
+                    outcome["learner"] = "committed"
+                except Exception as exc:  # a deadlock would land here
+                    outcome["learner"] = repr(exc)
+
+            waiting = threading.Thread(target=finish_learner)
+            waiting.start()
+            waiting.join(0.5)
+            trainer.commit()  # moves the learner's stamp at commit: their users row is free
+            waiting.join(10)
+            assert outcome == {"learner": "committed"}
+        finally:
+            learner.close()
+            trainer.close()
