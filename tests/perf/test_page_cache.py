@@ -287,7 +287,7 @@ def test_a_learner_and_a_course_wide_recompute_do_not_deadlock_on_the_stamps(app
             trainer.execute(text("UPDATE enrolments SET modules_done = modules_done WHERE course_id = :course"), ids)
             outcome = {}
 
-            def finish_learner(learner=learner, ids=ids):
+            def finish_learner(learner=learner, ids=ids, outcome=outcome):
                 try:  # waits for the trainer's row lock on the enrolment
                     learner.execute(text("UPDATE enrolments SET modules_done = 1 WHERE user_id = :user"), ids)
                     learner.commit()
