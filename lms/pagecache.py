@@ -80,17 +80,20 @@ class Store:
                 self.entries.move_to_end(key)
             return entry
 
+    @staticmethod
+    def cost(entry: Entry) -> int:
+        return len(entry.body) + 200  # the body, and a rough allowance for the key and headers
+
     def put(self, key, entry: Entry) -> None:
-        cost = len(entry.body) + 200
-        if cost > self.budget:
+        if self.cost(entry) > self.budget:
             return
         with self.lock:
             old = self.entries.pop(key, None)
-            self.size += cost - (len(old.body) + 200 if old is not None else 0)
+            self.size += self.cost(entry) - (self.cost(old) if old is not None else 0)
             self.entries[key] = entry
             while self.size > self.budget:
                 _key, dropped = self.entries.popitem(last=False)
-                self.size -= len(dropped.body) + 200
+                self.size -= self.cost(dropped)
 
     def clear(self) -> None:
         with self.lock:
