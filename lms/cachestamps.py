@@ -58,23 +58,22 @@ cache_revision = sa.Table(
 )
 
 SQLITE_NOW_US = "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)"
-PG_NOW_US = "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint"
-PG_FUNCTIONS = [
-    f"""CREATE OR REPLACE FUNCTION lms_cache_shared() RETURNS trigger LANGUAGE plpgsql AS $$
+PG_FUNCTIONS = [  # plain strings (no formatting: the SQL is written out whole)
+    """CREATE OR REPLACE FUNCTION lms_cache_shared() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   -- Once a transaction: its deferred triggers all fire at its commit, the first one moves the stamp.
   IF current_setting('lms.cache_moved', true) = txid_current()::text THEN RETURN NULL; END IF;
   PERFORM set_config('lms.cache_moved', txid_current()::text, true);
-  UPDATE cache_revision SET stamp = greatest(stamp + 1, {PG_NOW_US});
+  UPDATE cache_revision SET stamp = greatest(stamp + 1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint);
   RETURN NULL;
 END $$""",
-    f"""CREATE OR REPLACE FUNCTION lms_cache_personal() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION lms_cache_personal() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  people bigint[] := '{{}}';
+  people bigint[] := '{}';
 BEGIN
   IF TG_OP <> 'INSERT' THEN people := people || (to_jsonb(OLD) ->> TG_ARGV[0])::bigint; END IF;
   IF TG_OP <> 'DELETE' THEN people := people || (to_jsonb(NEW) ->> TG_ARGV[0])::bigint; END IF;
-  UPDATE users SET cache_stamp = greatest(cache_stamp + 1, {PG_NOW_US})
+  UPDATE users SET cache_stamp = greatest(cache_stamp + 1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)
    WHERE id = ANY(people);
   RETURN NULL;
 END $$""",
