@@ -7,7 +7,8 @@ import secrets
 from pathlib import Path
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # No pool_pre_ping: a connection the server ended is replaced at checkout without a round trip (lms.dbtypes).
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
     "TIMEZONE": "Europe/Rome",
     "LANGUAGES": ["it", "en"],
     "BABEL_DEFAULT_LOCALE": "en",
