@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from lms.courses import enrolment
 from lms.dbtypes import upsert_insert
@@ -29,7 +29,7 @@ from lms.extensions import db
 from lms.ids import is_id
 from lms.quizzes import store
 from lms.quizzes.models import Attempt, Quiz, QuizQuestion, Response
-from lms.quizzes.policy import attempts_of, can_start, is_expired
+from lms.quizzes.policy import attempts_and_enrolment, can_start, is_expired
 from lms.quizzes.qtypes import QUESTION_TYPES, InvalidResponse, clamp, match_choices, match_stems
 
 MAX_TEXT = 20_000  # characters of an essay; other typed answers get MAX_SHORT
@@ -89,9 +89,9 @@ def start_attempt(user, quiz: Quiz, now: datetime, rng: random.Random | None = N
     other reads the winner back and returns it.
     :raise AttemptError: can_start() refused (its reason is the error's code).
     """
-    attempts = attempts_of(user, quiz)
+    attempts, enrolled = attempts_and_enrolment(user, quiz)
     _submit_expired(attempts, now)  # as close_expired_attempts, from this read: one whose time is up first
-    check = can_start(user, quiz, now, attempts)
+    check = can_start(user, quiz, now, attempts, enrolled)
     if check.reason == "in_progress":
         return check.resume
     if not check.allowed:
@@ -210,11 +210,25 @@ def save_response(attempt: Attempt, question_id: Any, answer: Any, now: datetime
     # One upsert on the unique (attempt, question) key instead of a read then an insert or update; the row
     # comes back into the session (populate_existing), so a response already loaded is not left stale.
     values = {"attempt_id": attempt.id, "question_id": row.id, "answer": answer, "saved_at": now}
-    insert = upsert_insert(db.session.get_bind().dialect.name)(Response).values(**values)
-    upsert = insert.on_conflict_do_update(index_elements=["attempt_id", "question_id"],
-                                          set_={"answer": insert.excluded.answer, "saved_at": now}).returning(Response)
-    response = db.session.scalars(upsert, execution_options={"populate_existing": True}).one()
-    return response
+    return db.session.scalars(_response_upsert(db.session.get_bind().dialect.name), values,
+                              execution_options={"populate_existing": True}).one()
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _response_upsert(dialect_name: str):
+    """The autosave's statement, built once per database kind: building it (its "excluded" alias copies every
+    column of the table) was a sixth of an autosave's time."""
+    statement = _UPSERTS.get(dialect_name)
+    if statement is None:
+        insert = upsert_insert(dialect_name)(Response).values(
+            {name: bindparam(name) for name in ("attempt_id", "question_id", "answer", "saved_at")})
+        statement = insert.on_conflict_do_update(
+            index_elements=["attempt_id", "question_id"],
+            set_={"answer": insert.excluded.answer, "saved_at": insert.excluded.saved_at}).returning(Response)
+        _UPSERTS[dialect_name] = statement
+    return statement
 
 
 # Submitting and grading -------------------------------------------------------------------------------------

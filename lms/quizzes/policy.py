@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
+from lms.auth.models import User
 from lms.courses.enrolment import get_enrolment
+from lms.courses.models import Enrolment
 from lms.extensions import db
 from lms.i18n import percent
 from lms.quizzes.models import Attempt, Quiz, QuizQuestion
@@ -50,6 +52,26 @@ def attempts_of(user, quiz: Quiz) -> list[Attempt]:
     ))
 
 
+# The person's attempts at a quiz and whether they are enrolled in its course, in one statement (starting a
+# quiz and its intro page ask both): anchored on the person's own row, so the attempts come back whether or not
+# they are enrolled (an unenrolled learner's attempt whose time is up is still submitted on Start). Built once.
+_ATTEMPTS_AND_ENROLMENT = (
+    select(Enrolment.id, Attempt).select_from(User)
+    .outerjoin(Enrolment, (Enrolment.user_id == User.id) & (Enrolment.course_id == bindparam("course_id")))
+    .outerjoin(Attempt, (Attempt.user_id == User.id) & (Attempt.quiz_id == bindparam("quiz_id")))
+    .where(User.id == bindparam("user_id")).order_by(Attempt.number)
+)
+
+
+def attempts_and_enrolment(user, quiz: Quiz) -> tuple[list[Attempt], bool]:
+    """(attempts_of(user, quiz), whether ``user`` is enrolled in the quiz's course), read together."""
+    if user is None or not user.is_authenticated:
+        return [], False
+    rows = db.session.execute(_ATTEMPTS_AND_ENROLMENT,
+                              {"user_id": user.id, "course_id": quiz.course_id, "quiz_id": quiz.id}).all()
+    return [attempt for _enrolment, attempt in rows if attempt is not None], any(e is not None for e, _a in rows)
+
+
 def is_expired(attempt: Attempt, now: datetime) -> bool:
     """An attempt still in progress whose time is up (it is submitted at the next chance)."""
     return attempt.state == "in_progress" and attempt.deadline_at is not None and now > attempt.deadline_at
@@ -81,11 +103,16 @@ def is_available(quiz: Quiz) -> bool:
     return module is None or (module.is_published and module.archived_at is None)
 
 
-def can_start(user, quiz: Quiz, now: datetime, attempts: list[Attempt] | None = None) -> StartCheck:
+def can_start(user, quiz: Quiz, now: datetime, attempts: list[Attempt] | None = None,
+              enrolled: bool | None = None) -> StartCheck:
     """May ``user`` start a new attempt at ``quiz`` at ``now``? An attempt whose time is up does not count as
-    in progress (close_expired_attempts submits it). ``attempts``: attempts_of(user, quiz) when the caller has
-    read them already."""
-    if user is None or not user.is_authenticated or get_enrolment(user, quiz.course) is None:
+    in progress (close_expired_attempts submits it). ``attempts`` and ``enrolled``: what attempts_and_enrolment
+    (or attempts_of) read, when the caller has read them already."""
+    if user is None or not user.is_authenticated:
+        return StartCheck(False, "not_enrolled")
+    if enrolled is None:
+        enrolled = get_enrolment(user, quiz.course) is not None
+    if not enrolled:
         return StartCheck(False, "not_enrolled")
     if attempts is None:
         attempts = attempts_of(user, quiz)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
+from sqlalchemy import bindparam, select
 
 from lms.quizzes import store
 from lms.quizzes.models import Attempt, QuizQuestion, Response
@@ -110,15 +111,28 @@ def responses_of(attempt: Attempt) -> dict[int, Response]:
     return {r.question_id: r for r in attempt.responses}
 
 
-def _with_answers(attempt: Attempt) -> list[tuple[QuizQuestion, Any]]:
-    """[(row, saved answer or None)] in the attempt's order, read in one statement: the question rows with the
-    answers saved so far (as stored now, including those this request saved)."""
+_QUESTION, _RESPONSE = QuizQuestion.__table__, Response.__table__
+# The attempt's questions (what the page shows of them: id, type, data) with the answers saved so far, as plain
+# rows: no ORM objects, which were most of this read's cost on every question page. Built once.
+_QUESTIONS_WITH_ANSWERS = (
+    select(_QUESTION.c.id, _QUESTION.c.qtype, _QUESTION.c.data, _RESPONSE.c.answer)
+    .outerjoin(_RESPONSE, (_RESPONSE.c.question_id == _QUESTION.c.id)
+               & (_RESPONSE.c.attempt_id == bindparam("attempt_id")))
+    .where(_QUESTION.c.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def _with_answers(attempt: Attempt) -> list[tuple[Any, Any]]:
+    """[(row, saved answer or None)] in the attempt's order, read in one statement: the question rows (``id``,
+    ``qtype``, ``data``, as store.question_of reads them) with the answers saved so far (as stored now,
+    including those this request saved)."""
     from lms.extensions import db
 
     ids = (attempt.layout or {}).get("questions", [])
-    joined = (Response.question_id == QuizQuestion.id) & (Response.attempt_id == attempt.id)
-    found = {row.id: (row, answer) for row, answer in db.session.execute(
-        db.select(QuizQuestion, Response.answer).outerjoin(Response, joined).where(QuizQuestion.id.in_(ids)))}
+    if not ids:
+        return []
+    found = {row.id: (row, row.answer)
+             for row in db.session.execute(_QUESTIONS_WITH_ANSWERS, {"attempt_id": attempt.id, "ids": ids})}
     return [found[i] for i in ids if i in found]
 
 

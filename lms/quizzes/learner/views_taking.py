@@ -38,9 +38,9 @@ def intro(slug, module_slug):
     quiz = get_quiz_or_404(slug, module_slug, current_user)
     _close_expired(quiz)
     now = utcnow()
-    history = policy.attempts_of(current_user, quiz)
+    history, enrolled = policy.attempts_and_enrolment(current_user, quiz)
     passed = any(a.passed for a in history)
-    check = policy.can_start(current_user, quiz, now, history)
+    check = policy.can_start(current_user, quiz, now, history, enrolled)
     submitted = [a for a in history if a.state == "submitted"]
     return render_template(
         "quizzes/intro.html", quiz=quiz, course=quiz.course, module=quiz.module, check=check, history=history,
@@ -170,10 +170,10 @@ def result(attempt_id):
         return redirect(url_for("quizzes.take", attempt_id=attempt.id))
     quiz = attempt.quiz
     now = utcnow()
-    history = policy.attempts_of(current_user, quiz)
+    history, enrolled = policy.attempts_and_enrolment(current_user, quiz)
     passed = any(a.passed for a in history)
     visible = policy.feedback_visible(quiz, attempt, len(history), passed)
-    check = policy.can_start(current_user, quiz, now, history)
+    check = policy.can_start(current_user, quiz, now, history, enrolled)
     following = None
     if quiz.module is not None:
         live = quiz.course.live_modules
