@@ -1,21 +1,45 @@
 """Who may see which quiz, attempt and question: one guard per object, used by the learner's and the
 trainer's pages alike."""
 from flask import abort
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.courses import access as course_access
+from lms.courses.models import Course, Module
 from lms.extensions import db
 from lms.quizzes import attempts, store
 from lms.quizzes.models import Attempt, Quiz, QuizQuestion
+
+# The course, the module and the quiz with its question rows, in one statement (Start and the intro page):
+# the same rows as get_course_or_404, get_module_or_404 and store.get_quiz, whose checks then run on them.
+_FINAL_QUIZ = (
+    select(Course, Quiz).outerjoin(Quiz, (Quiz.course_id == Course.id) & (Quiz.key == store.FINAL_KEY))
+    .where(Course.slug == bindparam("slug")).options(joinedload(Quiz.questions))
+)
+_MODULE_QUIZ = (
+    select(Course, Module, Quiz)
+    .outerjoin(Module, (Module.course_id == Course.id) & (Module.slug == bindparam("module_slug")))
+    .outerjoin(Quiz, (Quiz.course_id == Course.id) & (Quiz.key == bindparam("key")))
+    .where(Course.slug == bindparam("slug")).options(joinedload(Quiz.questions))
+)
 
 
 def get_quiz_or_404(slug: str, module_slug: str | None, for_user) -> Quiz:
     """The quiz of a module (or the final quiz, ``module_slug`` None) that ``for_user`` may see and that has
     questions. :raise 404: no such course, module or quiz, or one hidden from this person."""
-    course = course_access.get_course_or_404(slug, for_user)
-    module = course_access.get_module_or_404(course, module_slug, for_user) if module_slug else None
-    quiz = store.get_quiz(course, module, with_questions=True)  # one statement: the check below reads them
+    if module_slug:
+        found = db.session.execute(_MODULE_QUIZ, {"slug": slug, "module_slug": module_slug,
+                                                  "key": f"module:{module_slug}"}).unique().first()
+        course, module, quiz = found if found is not None else (None, None, None)
+    else:
+        found = db.session.execute(_FINAL_QUIZ, {"slug": slug}).unique().first()
+        course, quiz = found if found is not None else (None, None)
+        module = None
+    if course is None or not course_access.can_see_course(for_user, course):
+        abort(404)
+    if module_slug and (module is None or not course_access.can_see_module(for_user, module)):
+        abort(404)
     if quiz is None or not quiz.live_questions:
         abort(404)
     # The quiz keeps the course and module just read: the session holds objects weakly, so once this returns

@@ -52,6 +52,34 @@ def autosave(client, attempt, question_id, answer):
     return client.post(f"/quiz/attempts/{attempt.id}/answers", json={"question_id": question_id, "answer": answer})
 
 
+def test_a_hidden_course_or_module_hides_its_quiz_and_an_author_still_sees_it(client, course, learner, create_user):
+    # The quiz, its module and its course are read in one statement: each check still applies to its own row.
+    make_quiz(course, course.modules[0])
+    make_quiz(course)
+    pages = [f"/courses/{course.slug}/m1/quiz", f"/courses/{course.slug}/final-quiz"]
+    assert [client.get(page).status_code for page in pages] == [200, 200]
+    assert client.get(f"/courses/{course.slug}/m9/quiz").status_code == 404  # no such module
+    assert client.get(f"/courses/{course.slug}/m2/quiz").status_code == 404  # a module without a quiz
+    assert client.get("/courses/no-such-course/final-quiz").status_code == 404
+
+    course.modules[0].is_published = False
+    db.session.commit()
+    assert [client.get(page).status_code for page in pages] == [404, 200]
+    assert client.post(pages[0] + "/start").status_code == 404
+    course.modules[0].is_published, course.modules[0].archived_at = True, utcnow()
+    db.session.commit()
+    assert client.get(pages[0]).status_code == 404
+    course.modules[0].archived_at, course.is_published = None, False
+    db.session.commit()
+    assert [client.get(page).status_code for page in pages] == [404, 404]
+    assert client.post(pages[1] + "/start").status_code == 404
+
+    create_user(email="trainer@example.com", name="Tina Trainer", roles=("trainer",))
+    client.post("/logout")
+    client.post("/login", data={"email": "trainer@example.com", "password": PASSWORD})
+    assert [client.get(page).status_code for page in pages] == [200, 200]  # the draft's author previews it
+
+
 def test_the_intro_page_says_the_settings_in_words(client, course, learner):
     make_quiz(course, course.modules[0], attempts=3, time_limit=20, pass_mark=70)
     page = client.get(f"/courses/{course.slug}/m1/quiz").get_data(as_text=True)
