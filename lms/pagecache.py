@@ -29,11 +29,12 @@ from flask_wtf.csrf import generate_csrf
 from lms import cachestamps, dbtypes
 from lms.auth.accounts import LAST_USED_PRECISION
 from lms.auth.models import hash_token
+from lms.auth.session_person import checked, session_ident
 from lms.extensions import db
 
 # On the request's environ (tests run many requests in one app context, so not on flask.g): the key a miss will
 # keep its page under; that the page came from the cache; and, for the access log, whose it was (lms.ops.logs).
-_KEY, _SERVED, _USER = "lms.page_cache_key", "lms.page_cache_served", "lms.page_cache_user"
+_KEY, _USER = "lms.page_cache_key", "lms.page_cache_user"
 # The CSRF token's place in a kept page. NUL never appears in a page (lms.http refuses it in requests and no
 # template writes one), so it cannot be mistaken for text.
 _TOKEN_SLOT = b"\x00csrf\x00"
@@ -131,13 +132,13 @@ def page_key(by="session"):
         person = (None, None, None, None)
         site = db.session.execute(cachestamps.STAMP).scalar()
     else:
-        user_id, _sep, session_key = ident.partition(":")
-        if not user_id.isdigit() or len(user_id) > 18:
+        if (parsed := session_ident(ident)) is None:
             return None
-        row = db.session.execute(cachestamps.STAMP_OF_PERSON, {"id": int(user_id)}).first()
+        user_id, session_key = parsed
+        row = db.session.execute(cachestamps.STAMP_OF_PERSON, {"id": user_id}).first()
         if row is None or not row.is_active or row.session_key != session_key:
             return None  # the normal path signs this session out
-        person, site = (int(user_id), row.language, row.timezone, row.cache_stamp), row.stamp
+        person, site = (user_id, row.language, row.timezone, row.cache_stamp), row.stamp
         request.environ[_USER] = person[0]
     minute = int(dbtypes.utcnow().timestamp()) // 60
     return (request.path, request.query_string, request.host, request.script_root, person,
@@ -155,7 +156,8 @@ def _serve():
         return None
     entry = current_app.extensions["lms_page_cache"].get(key)
     if entry is not None:
-        request.environ[_SERVED] = True
+        if (person := request.environ.pop(_USER, None)) is not None:
+            checked(person)  # the key's statement checked their session: the access log names them
         return entry.response()
     request.environ.pop(_USER, None)  # the view loads the person itself: the access log names them as usual
     request.environ[_KEY] = key

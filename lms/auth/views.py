@@ -21,6 +21,7 @@ from lms.auth.forms import (
 from lms.auth.models import User
 from lms.auth.passwords import verify_password
 from lms.auth.redirects import safe_next
+from lms.auth.session_person import session_ident
 from lms.dbtypes import utcnow
 from lms.extensions import db, limiter
 from lms.notify import mail
@@ -42,10 +43,10 @@ _SIGNED_IN = (
 def load_user(user_id: str):
     """Flask-Login loader: the cookie holds "<id>:<session_key>"; a rotated key ends the session, and so does
     deactivating the account."""
-    ident, _sep, key = (user_id or "").partition(":")
-    if not ident.isdigit() or not key:
+    ident = session_ident(user_id or "")
+    if ident is None:
         return None
-    return db.session.execute(_SIGNED_IN, {"id": int(ident), "key": key}).unique().scalar_one_or_none()
+    return db.session.execute(_SIGNED_IN, {"id": ident[0], "key": ident[1]}).unique().scalar_one_or_none()
 
 
 @bp.route("/login", methods=["GET", "POST"])

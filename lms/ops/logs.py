@@ -120,8 +120,10 @@ def _logged_path() -> str:
 
 def _user_id():
     # Only a user this request already loaded: looking one up here would cost a query on every static file.
-    if request.environ.get("lms.page_cache_served"):  # it checked who asked without loading them (lms/pagecache.py)
-        return request.environ.get("lms.page_cache_user")
+    # A request that checked who asked without loading them (a page from the page cache, an autosave) left their
+    # id here (lms.auth.session_person.CHECKED_USER).
+    if (checked := request.environ.get("lms.checked_user")) is not None:
+        return checked
     user = g.get("api_user") or g.get("_login_user")
     return user.id if user is not None and getattr(user, "is_authenticated", False) else None
 

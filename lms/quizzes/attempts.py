@@ -21,8 +21,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, null, select, update
 
+from lms.auth.models import User
 from lms.courses import enrolment
 from lms.dbtypes import upsert_insert
 from lms.extensions import db
@@ -118,21 +119,23 @@ def start_attempt(user, quiz: Quiz, now: datetime, rng: random.Random | None = N
 _LOCK = "lms.quizzes.locked_attempt"
 
 
-def read_locked(attempt_id: int, question_id: Any = None) -> Attempt | None:
+def read_locked(attempt_id: int, question_id: Any = None, owner: tuple[int, str] | None = None) -> Attempt | None:
     """The attempt read afresh with its row lock (PostgreSQL), held until the transaction ends; save_response in
     the same transaction then does not read it again. ``question_id``: the question row the save is for, read in
     the same statement (an autosave's two reads in one), so that question_row finds it in the session; nothing
-    is read for an id that cannot name a row, and whether it belongs to the attempt is question_row's check."""
+    is read for an id that cannot name a row, and whether it belongs to the attempt is question_row's check.
+    ``owner``: (person id, session key) from the session cookie: the attempt only if it is theirs, the key is
+    their current one and the account active (the checks of the person's load, in this statement)."""
     session = db.session()
+    statement = select(Attempt, QuizQuestion if is_id(question_id) else null())
     if is_id(question_id):
-        found = session.execute(
-            select(Attempt, QuizQuestion).outerjoin(QuizQuestion, QuizQuestion.id == question_id)
-            .where(Attempt.id == attempt_id).with_for_update(of=Attempt)
-            .execution_options(populate_existing=True)).first()
-        attempt, row = found if found is not None else (None, None)
-    else:
-        attempt = session.get(Attempt, attempt_id, with_for_update=True, populate_existing=True)
-        row = None
+        statement = statement.outerjoin(QuizQuestion, QuizQuestion.id == question_id)
+    if owner is not None:
+        statement = statement.join(User, (User.id == Attempt.user_id) & (User.id == owner[0])
+                                   & (User.session_key == owner[1]) & User.is_active)
+    found = session.execute(statement.where(Attempt.id == attempt_id).with_for_update(of=Attempt)
+                            .execution_options(populate_existing=True)).first()
+    attempt, row = found if found is not None else (None, None)
     if attempt is not None:
         # The row is kept here because the session holds objects weakly: this keeps session.get from reading it.
         session.info[_LOCK] = (session.get_transaction(), attempt.id, row)

@@ -1,5 +1,7 @@
 """Pooled PostgreSQL connections the server ended (a restart, an idle timeout) are replaced before a request
 uses them (lms.dbtypes): the request is served, not answered 500."""
+import time
+
 import psycopg
 import pytest
 from sqlalchemy import text
@@ -8,12 +10,21 @@ from lms.auth import accounts
 from lms.extensions import db
 from tests.conftest import PASSWORD, fresh_schema
 
+END_OTHERS = ("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+              "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+COUNT_OTHERS = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+
 
 def _end_other_backends(url: str) -> int:
-    """What a database restart does to the pool: every other connection to the database is ended."""
+    """What a database restart does to the pool: every other connection to the database is ended (and gone:
+    pg_terminate_backend only signals, and the server's goodbye reaches the socket when the backend exits)."""
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as admin:
-        return admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                             "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+        ended = admin.execute(END_OTHERS).fetchone()[0]
+        for _ in range(200):
+            if admin.execute(COUNT_OTHERS).fetchone()[0] == 0:
+                break
+            time.sleep(0.01)
+        return ended
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
 """The learner's quiz pages over HTTP: intro, start, take, autosave, submit, result, access."""
+import io
+import json
 import re
 from datetime import timedelta
 
@@ -7,6 +9,7 @@ from sqlalchemy import select
 
 from lms.dbtypes import utcnow
 from lms.extensions import db
+from lms.ops import logs
 from lms.quizzes.models import Attempt, Response
 from tests.conftest import PASSWORD
 from tests.quizzes.learner_factories import enrol, make_course, make_quiz, right_answer, rows_by_name
@@ -188,6 +191,37 @@ def test_another_user_gets_404_everywhere(client, course, learner, create_user, 
     assert client.post(f"/quiz/attempts/{attempt.id}/submit", data={"confirmed": "1"}).status_code == 404
     db.session.expire_all()
     assert attempt.state == "in_progress" and db.session.scalar(select(Response)) is None
+
+
+def test_an_autosave_checks_the_session_without_loading_the_person(app, client, course, learner):
+    # The autosave's row lock checks the session's person, key and account (no user load): a session ended
+    # elsewhere or a deactivated account saves nothing and is sent to sign in, as login_required does.
+    quiz = make_quiz(course, course.modules[0])
+    attempt = start(client, course)
+    question_id = rows_by_name(quiz)["Protocol"].id  # a short answer: any text fits
+    stream = io.StringIO()
+    logs.configure("json", "INFO", stream=stream)
+    try:
+        assert autosave(client, attempt, question_id, "Hello").status_code == 200
+    finally:
+        logs.configure("text", "INFO")
+    access = [json.loads(line) for line in stream.getvalue().splitlines() if '"lms.access"' in line][-1]
+    assert (access["path"], access["user_id"]) == (f"/quiz/attempts/{attempt.id}/answers", learner.id)
+
+    learner.end_all_sessions()  # "sign out everywhere", from another device
+    db.session.commit()
+    refused = autosave(client, attempt, question_id, "Changed")
+    assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+    db.session.expire_all()
+    assert [r.answer for r in db.session.scalars(select(Response))] == ["Hello"]
+
+    client.post("/login", data={"email": learner.email, "password": PASSWORD})
+    assert autosave(client, attempt, question_id, "Again").status_code == 200
+    learner.is_active = False
+    db.session.commit()
+    assert autosave(client, attempt, question_id, "Deactivated").status_code == 302
+    db.session.expire_all()
+    assert [r.answer for r in db.session.scalars(select(Response))] == ["Again"]
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(app, course):

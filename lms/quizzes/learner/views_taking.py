@@ -16,7 +16,7 @@ from lms.http import flash_refusal
 from lms.ids import bounded_page
 from lms.quizzes import attempts as rules
 from lms.quizzes import policy, taking
-from lms.quizzes.access import get_attempt_or_404, get_quiz_or_404
+from lms.quizzes.access import get_attempt_or_404, get_attempt_to_save_or_404, get_quiz_or_404
 from lms.quizzes.learner.blueprint import bp, quiz_url
 from lms.quizzes.models import Attempt, Quiz
 
@@ -117,12 +117,12 @@ def _save_form(attempt: Attempt, now) -> bool:
 
 
 @bp.post("/quiz/attempts/<int:attempt_id>/answers")
-@login_required
 def save(attempt_id):
     """Autosave (JSON {question_id, answer} -> {saved_at}) or, without JavaScript, a page of answers."""
     data = json_object() if request.is_json else None  # broken or too deep JSON: 400 invalid_json, nothing saved
-    # Read once, locked for the save, with the autosave's question in the same statement.
-    attempt = get_attempt_or_404(attempt_id, current_user, lock=True, question_id=(data or {}).get("question_id"))
+    # Read once, locked for the save, with the autosave's question and the session's check in the same statement
+    # (signed in as login_required asks, without loading the person).
+    attempt = get_attempt_to_save_or_404(attempt_id, question_id=(data or {}).get("question_id"))
     now = utcnow()
     if data is not None:
         if "question_id" not in data:
