@@ -51,13 +51,17 @@ def get_quiz_or_404(slug: str, module_slug: str | None, for_user) -> Quiz:
     return quiz
 
 
+# Built once: session.get with a loader option built a new statement (and its cache key) on every question page.
+_ATTEMPT_WITH_QUIZ = select(Attempt).options(joinedload(Attempt.quiz)).where(Attempt.id == bindparam("id"))
+
+
 def get_attempt_or_404(attempt_id: int, for_user, lock: bool = False, question_id=None) -> Attempt:
     """The attempt if ``for_user`` made it; ``lock``: read with its row lock, for a request that saves answers,
     with the row of ``question_id`` when the request names one (attempts.read_locked).
     :raise 404: no such attempt, or someone else's (not revealed)."""
     # Unlocked: for the take, submit and result pages, which all show the quiz: read with it, one statement.
     attempt = (attempts.read_locked(attempt_id, question_id) if lock
-               else db.session.get(Attempt, attempt_id, options=[joinedload(Attempt.quiz)]))
+               else db.session.execute(_ATTEMPT_WITH_QUIZ, {"id": attempt_id}).scalar_one_or_none())
     if attempt is None or for_user is None or not for_user.is_authenticated or attempt.user_id != for_user.id:
         abort(404)
     return attempt

@@ -101,16 +101,33 @@ def start_attempt(user, quiz: Quiz, now: datetime, rng: random.Random | None = N
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     # One INSERT ... ON CONFLICT DO NOTHING RETURNING instead of an insert inside a savepoint: no row back means
     # the same person started this number meanwhile (double click, two tabs), and theirs is the attempt.
-    insert = upsert_insert(db.session.get_bind().dialect.name)(Attempt).values(
-        quiz_id=quiz.id, user_id=user.id, number=number, state="in_progress",
-        layout=make_layout(quiz, rng or random.Random()), started_at=now, deadline_at=deadline)
-    attempt = db.session.scalars(insert.on_conflict_do_nothing(index_elements=["quiz_id", "user_id", "number"])
-                                 .returning(Attempt)).one_or_none()
+    values = {"quiz_id": quiz.id, "user_id": user.id, "number": number, "state": "in_progress",
+              "layout": make_layout(quiz, rng or random.Random()), "started_at": now, "deadline_at": deadline}
+    attempt = db.session.scalars(_built(("start", db.session.get_bind().dialect.name), _attempt_insert),
+                                 values).one_or_none()
     if attempt is None:
         attempt = _attempt_number(user, quiz, number)
         if attempt is None:
             raise LookupError(f"attempt {number} of user {user.id} at quiz {quiz.id} neither inserted nor found")
     return attempt
+
+
+# The statements a class of learners sends at once (Start, autosave) are built once, per database kind or
+# variant, and kept: building one, and its cache key, cost as much as running it.
+_BUILT: dict[tuple, Any] = {}
+
+
+def _built(key: tuple, build):
+    statement = _BUILT.get(key)
+    if statement is None:
+        statement = _BUILT[key] = build(*key[1:])
+    return statement
+
+
+def _attempt_insert(dialect_name: str):
+    insert = upsert_insert(dialect_name)(Attempt).values({name: bindparam(name) for name in (
+        "quiz_id", "user_id", "number", "state", "layout", "started_at", "deadline_at")})
+    return insert.on_conflict_do_nothing(index_elements=["quiz_id", "user_id", "number"]).returning(Attempt)
 
 
 # Saving ------------------------------------------------------------------------------------------------------
@@ -127,19 +144,27 @@ def read_locked(attempt_id: int, question_id: Any = None, owner: tuple[int, str]
     ``owner``: (person id, session key) from the session cookie: the attempt only if it is theirs, the key is
     their current one and the account active (the checks of the person's load, in this statement)."""
     session = db.session()
-    statement = select(Attempt, QuizQuestion if is_id(question_id) else null())
-    if is_id(question_id):
-        statement = statement.outerjoin(QuizQuestion, QuizQuestion.id == question_id)
+    with_question = is_id(question_id)
+    values = {"attempt_id": attempt_id, "question_id": question_id if with_question else None}
     if owner is not None:
-        statement = statement.join(User, (User.id == Attempt.user_id) & (User.id == owner[0])
-                                   & (User.session_key == owner[1]) & User.is_active)
-    found = session.execute(statement.where(Attempt.id == attempt_id).with_for_update(of=Attempt)
-                            .execution_options(populate_existing=True)).first()
+        values.update(user_id=owner[0], session_key=owner[1])
+    found = session.execute(_built(("lock", with_question, owner is not None), _locking_read), values).first()
     attempt, row = found if found is not None else (None, None)
     if attempt is not None:
         # The row is kept here because the session holds objects weakly: this keeps session.get from reading it.
         session.info[_LOCK] = (session.get_transaction(), attempt.id, row)
     return attempt
+
+
+def _locking_read(with_question: bool, with_owner: bool):
+    statement = select(Attempt, QuizQuestion if with_question else null())
+    if with_question:
+        statement = statement.outerjoin(QuizQuestion, QuizQuestion.id == bindparam("question_id"))
+    if with_owner:
+        statement = statement.join(User, (User.id == Attempt.user_id) & (User.id == bindparam("user_id"))
+                                   & (User.session_key == bindparam("session_key")) & User.is_active)
+    return (statement.where(Attempt.id == bindparam("attempt_id")).with_for_update(of=Attempt)
+            .execution_options(populate_existing=True))
 
 
 def _locked(attempt: Attempt) -> Attempt:
@@ -213,25 +238,17 @@ def save_response(attempt: Attempt, question_id: Any, answer: Any, now: datetime
     # One upsert on the unique (attempt, question) key instead of a read then an insert or update; the row
     # comes back into the session (populate_existing), so a response already loaded is not left stale.
     values = {"attempt_id": attempt.id, "question_id": row.id, "answer": answer, "saved_at": now}
-    return db.session.scalars(_response_upsert(db.session.get_bind().dialect.name), values,
+    return db.session.scalars(_built(("save", db.session.get_bind().dialect.name), _response_upsert), values,
                               execution_options={"populate_existing": True}).one()
 
 
-_UPSERTS: dict[str, Any] = {}
-
-
 def _response_upsert(dialect_name: str):
-    """The autosave's statement, built once per database kind: building it (its "excluded" alias copies every
-    column of the table) was a sixth of an autosave's time."""
-    statement = _UPSERTS.get(dialect_name)
-    if statement is None:
-        insert = upsert_insert(dialect_name)(Response).values(
-            {name: bindparam(name) for name in ("attempt_id", "question_id", "answer", "saved_at")})
-        statement = insert.on_conflict_do_update(
-            index_elements=["attempt_id", "question_id"],
-            set_={"answer": insert.excluded.answer, "saved_at": insert.excluded.saved_at}).returning(Response)
-        _UPSERTS[dialect_name] = statement
-    return statement
+    # Its "excluded" alias copies every column of the table: building it was a sixth of an autosave's time.
+    insert = upsert_insert(dialect_name)(Response).values(
+        {name: bindparam(name) for name in ("attempt_id", "question_id", "answer", "saved_at")})
+    return insert.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={"answer": insert.excluded.answer, "saved_at": insert.excluded.saved_at}).returning(Response)
 
 
 # Submitting and grading -------------------------------------------------------------------------------------
