@@ -5,8 +5,8 @@ Against a running server (`make run`, or any deployment with the demo data):
 
     python bench/quiz_start.py --base-url http://127.0.0.1:5000 --learners 40
 
-Setup (not timed): each demo learner (learner01..learnerNN@officina.example, password officina-demo-2026, from
-`lms demo --learners N`) signs in and is enrolled in the course through the app. Then N threads, released
+Setup (not timed): each demo learner (learner01..learnerNN@officina.example, or from --first on, password
+officina-demo-2026, from `lms demo --learners N`) signs in and is enrolled in the course through the app. Then N threads, released
 together by a barrier, each press "Start" (POST, then follow the redirect to the attempt page) and the time until
 the page with the first question has arrived is measured; then each saves an answer (the autosave request)
 every --autosave-every seconds, --autosave-rounds times, and those are timed too. Prints N, the median, p95 and max of both, and the errors.
@@ -172,6 +172,8 @@ def main(argv=None) -> int:
     parser.add_argument("--course", default="digital-hr")
     parser.add_argument("--module", default="why-digital-hr", help='a module slug, or "final" for the final quiz')
     parser.add_argument("--email", default="learner{:02d}@officina.example", help="demo e-mail pattern")
+    parser.add_argument("--first", type=int, default=1,
+                        help="the first learner's number: another class of the same size starts at first + n")
     parser.add_argument("--password", default="officina-demo-2026")
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--autosave-rounds", type=int, default=1, help="autosaves per learner after starting")
@@ -180,7 +182,8 @@ def main(argv=None) -> int:
 
     quiz_path = (f"/courses/{args.course}/final-quiz" if args.module == "final"
                  else f"/courses/{args.course}/{args.module}/quiz")
-    learners = [Learner(args.base_url, args.email.format(i), args.timeout) for i in range(1, args.learners + 1)]
+    learners = [Learner(args.base_url, args.email.format(i), args.timeout)
+                for i in range(args.first, args.first + args.learners)]
     print(f"Setup: signing in {len(learners)} learners and enrolling them in {args.course}...", flush=True)
     try:
         for learner in learners:
