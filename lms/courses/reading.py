@@ -4,7 +4,7 @@ The per-course rules in lms.courses.enrolment answer for one course with a query
 listing courses would repeat them per course (the query count growing with the catalogue). These give the
 same answers for a list of courses with one query per kind of row.
 """
-from sqlalchemy import and_, bindparam, func, join, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, defer, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -59,11 +59,15 @@ def _user_id(user) -> int | None:
 # The statements below are built once, with parameters: building a statement and its cache key per request
 # costs as much as running it on these small tables.
 
-# The person's enrolments among some courses, each beside the ids of its modules they completed (NULL: none).
+# The person's enrolments among some courses, each beside the ids of its modules they completed (NULL: not
+# completed, or a course without modules): a row per enrolled course and module, each completion found by its
+# (module, person) key. Joining the completions to their modules first made SQLite read every person's
+# completions (84 ms for the catalogue with 20,000 learners in the demo).
 _ENROLMENTS_AND_COMPLETIONS = (
     select(Enrolment.course_id, ModuleCompletion.module_id).select_from(Enrolment)
-    .outerjoin(join(ModuleCompletion, Module, Module.id == ModuleCompletion.module_id),
-               and_(Module.course_id == Enrolment.course_id, ModuleCompletion.user_id == Enrolment.user_id))
+    .outerjoin(Module, Module.course_id == Enrolment.course_id)
+    .outerjoin(ModuleCompletion, and_(ModuleCompletion.module_id == Module.id,
+                                      ModuleCompletion.user_id == Enrolment.user_id))
     .where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id.in_(bindparam("ids", expanding=True)))
 )
 
