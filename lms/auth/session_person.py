@@ -5,16 +5,16 @@ account is active, in the statement that loads the person with their roles. A re
 who asks checks the same in a statement it makes anyway (the page cache's key, an autosave's row lock) and
 skips the load.
 """
-from flask import request, session
+from flask import request
 
 # Where such a request leaves the id it checked, for the access log (which never loads anyone itself).
 CHECKED_USER = "lms.checked_user"
 
 
-def session_ident(value: str | None = None) -> tuple[int, str] | None:
-    """(person id, session key) from ``value`` (the session's "_user_id" when None), or None when it names
-    nobody: missing, or not an id and a key (an id too long for the database's integers included)."""
-    ident, _sep, key = ((session.get("_user_id") if value is None else value) or "").partition(":")
+def session_ident(value: str | None) -> tuple[int, str] | None:
+    """(person id, session key) from ``value``, the session's "_user_id", or None when it names nobody: missing,
+    or not an id and a key (an id too long for the database's integers included)."""
+    ident, _sep, key = (value or "").partition(":")
     if not ident.isdigit() or len(ident) > 18 or not key:
         return None
     return int(ident), key

@@ -43,7 +43,7 @@ _SIGNED_IN = (
 def load_user(user_id: str):
     """Flask-Login loader: the cookie holds "<id>:<session_key>"; a rotated key ends the session, and so does
     deactivating the account."""
-    ident = session_ident(user_id or "")
+    ident = session_ident(user_id)
     if ident is None:
         return None
     return db.session.execute(_SIGNED_IN, {"id": ident[0], "key": ident[1]}).unique().scalar_one_or_none()

@@ -1,6 +1,6 @@
 """Who may see which quiz, attempt and question: one guard per object, used by the learner's and the
 trainer's pages alike."""
-from flask import abort, current_app
+from flask import abort, current_app, session
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -32,7 +32,7 @@ def get_quiz_or_404(slug: str, module_slug: str | None, for_user) -> Quiz:
     questions. :raise 404: no such course, module or quiz, or one hidden from this person."""
     if module_slug:
         found = db.session.execute(_MODULE_QUIZ, {"slug": slug, "module_slug": module_slug,
-                                                  "key": f"module:{module_slug}"}).unique().first()
+                                                  "key": store.module_quiz_key(module_slug)}).unique().first()
         course, module, quiz = found if found is not None else (None, None, None)
     else:
         found = db.session.execute(_FINAL_QUIZ, {"slug": slug}).unique().first()
@@ -74,7 +74,7 @@ def get_attempt_to_save_or_404(attempt_id: int, question_id=None) -> Attempt:
     Anything else (no session, a session signed out, someone else's attempt, no such attempt) takes the usual
     way: Flask-Login's answer when nobody is signed in, else 404.
     :raise 404: as get_attempt_or_404."""
-    ident = session_ident()
+    ident = session_ident(session.get("_user_id"))
     if ident is not None:
         attempt = attempts.read_locked(attempt_id, question_id, owner=ident)
         if attempt is not None:

@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 
 from flask_babel import gettext
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from lms.dbtypes import utcnow
 from lms.extensions import db
@@ -62,16 +61,18 @@ class ImportResult(NamedTuple):
 
 
 def quiz_key(module=None) -> str:
-    return f"module:{module.slug}" if module is not None else FINAL_KEY
+    return module_quiz_key(module.slug) if module is not None else FINAL_KEY
 
 
-def get_quiz(course, module=None, *, with_questions: bool = False) -> Quiz | None:
-    """The quiz of ``module`` (or the course's final quiz when ``module`` is None), if it exists;
-    ``with_questions``: its question rows read in the same statement (a page that shows or starts it)."""
-    query = select(Quiz).where(Quiz.course_id == course.id, Quiz.key == quiz_key(module))
-    if with_questions:
-        query = query.options(joinedload(Quiz.questions))
-    return db.session.scalars(query).unique().one_or_none()
+def module_quiz_key(module_slug: str) -> str:
+    """The key of the quiz of the module named ``module_slug`` (for a read that has the slug, not the module)."""
+    return f"module:{module_slug}"
+
+
+def get_quiz(course, module=None) -> Quiz | None:
+    """The quiz of ``module`` (or the course's final quiz when ``module`` is None), if it exists."""
+    return db.session.scalars(
+        select(Quiz).where(Quiz.course_id == course.id, Quiz.key == quiz_key(module))).one_or_none()
 
 
 def get_or_create_quiz(course, module=None) -> Quiz:
